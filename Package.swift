@@ -1,0 +1,77 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Every dependency is named with its reason in docs/architecture.md.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "otel-sidecar",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "otel-sidecar", targets: ["otel-sidecar"]),
+        .library(name: "SidecarModel", targets: ["SidecarModel"]),
+        .library(name: "OTLPWire", targets: ["OTLPWire"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
+    ],
+    targets: [
+        // The telemetry model: value types, no dependencies.
+        .target(name: "SidecarModel", swiftSettings: strictSettings),
+        // Our OTLP codec: protobuf and OTLP/JSON straight between bytes and the model.
+        .target(name: "OTLPWire", dependencies: ["SidecarModel"], swiftSettings: strictSettings),
+        // YAML + environment configuration with validation by key path.
+        .target(
+            name: "SidecarConfig",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        // The pipeline core and services (no NIO in the core).
+        .target(
+            name: "SidecarRuntime",
+            dependencies: [
+                "SidecarModel", "OTLPWire", "SidecarConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "otel-sidecar",
+            dependencies: [
+                "SidecarRuntime", "SidecarConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `make bench`: a bench executable that measures against baselines in the same run.
+        .executableTarget(
+            name: "otel-sidecar-bench",
+            dependencies: ["SidecarModel", "OTLPWire"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "SidecarModelTests", dependencies: ["SidecarModel"], swiftSettings: strictSettings),
+        .testTarget(name: "OTLPWireTests", dependencies: ["OTLPWire", "SidecarModel"], swiftSettings: strictSettings),
+        .testTarget(name: "SidecarConfigTests", dependencies: ["SidecarConfig"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["OTLPWire", "SidecarModel"],
+            exclude: ["python"],
+            resources: [.copy("Goldens")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SidecarRuntimeTests",
+            dependencies: ["SidecarRuntime", "SidecarConfig"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)
