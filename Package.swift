@@ -64,8 +64,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: ["OTLPWire", "SidecarModel"],
-            exclude: ["python"],
-            resources: [.copy("Goldens")],
+            exclude: ["python", "Goldens"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -38,4 +38,8 @@ public struct DecodingLimits: Sendable, Hashable {
     }
 
     public static let `default` = DecodingLimits()
+
+    /// JSON spends three containers per AnyValue level (`{"arrayValue":{"values":[`) plus the fixed
+    /// envelope, so its container bound is derived from `maxDepth`.
+    public var jsonContainerDepth: Int { maxDepth * 3 + 16 }
 }

@@ -2,10 +2,12 @@
 public struct Resource: Sendable, Hashable {
     public var attributes: [Attribute]
     public var droppedAttributesCount: UInt32
+    public var entityRefs: [EntityRef]
 
-    public init(attributes: [Attribute] = [], droppedAttributesCount: UInt32 = 0) {
+    public init(attributes: [Attribute] = [], droppedAttributesCount: UInt32 = 0, entityRefs: [EntityRef] = []) {
         self.attributes = attributes
         self.droppedAttributesCount = droppedAttributesCount
+        self.entityRefs = entityRefs
     }
 }
 
@@ -48,5 +50,20 @@ public struct ExportResponse: Sendable, Hashable {
 
     public init(partialSuccess: PartialSuccess? = nil) {
         self.partialSuccess = partialSuccess
+    }
+}
+
+/// An OTLP `EntityRef` (resource entity references; development status in the spec, carried through).
+public struct EntityRef: Sendable, Hashable {
+    public var schemaUrl: String
+    public var type: String
+    public var idKeys: [String]
+    public var descriptionKeys: [String]
+
+    public init(schemaUrl: String = "", type: String = "", idKeys: [String] = [], descriptionKeys: [String] = []) {
+        self.schemaUrl = schemaUrl
+        self.type = type
+        self.idKeys = idKeys
+        self.descriptionKeys = descriptionKeys
     }
 }

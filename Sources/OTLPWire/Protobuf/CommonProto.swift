@@ -3,24 +3,28 @@ import SidecarModel
 // Field numbers from opentelemetry/proto/common/v1/common.proto and resource/v1/resource.proto.
 
 extension ProtoReader {
-    /// `AnyValue`: 1 string, 2 bool, 3 int, 4 double, 5 array, 6 kvlist, 7 bytes. Last one set wins (oneof).
-    mutating func anyValue() throws(WireError) -> AttributeValue {
-        var v = AttributeValue.empty
+    /// `AnyValue`: 1 string, 2 bool, 3 int, 4 double, 5 array, 6 kvlist, 7 bytes. Last member wins (oneof);
+    /// a repeated array/kvlist member merges, as protobuf does.
+    mutating func anyValue(into v: inout AttributeValue) throws(WireError) {
         while true {
             let f = try nextField()
             switch f {
-            case 0: return v
+            case 0: return
             case 1: if let s = try stringField() { v = .string(s) }
             case 2: if let b = try uint64Field() { v = .bool(b != 0) }
             case 3: if let i = try uint64Field() { v = .int(Int64(bitPattern: i)) }
             case 4: if let d = try doubleField() { v = .double(d) }
             case 5:
                 try enterRecursion()
-                if let a = try message({ (r: inout ProtoReader) throws(WireError) in try r.valueList() }) { v = .array(a) }
+                var a: [AttributeValue] = []
+                if case .array(let existing) = v { a = existing }
+                if try message({ (r: inout ProtoReader) throws(WireError) in try r.valueList(into: &a) }) != nil { v = .array(a) }
                 leaveRecursion()
             case 6:
                 try enterRecursion()
-                if let m = try message({ (r: inout ProtoReader) throws(WireError) in try r.keyValueList() }) { v = .map(m) }
+                var m: [Attribute] = []
+                if case .map(let existing) = v { m = existing }
+                if try message({ (r: inout ProtoReader) throws(WireError) in try r.keyValueList(into: &m) }) != nil { v = .map(m) }
                 leaveRecursion()
             case 7: if let b = try bytesField() { v = .bytes(b) }
             default: try skipField()
@@ -28,24 +32,30 @@ extension ProtoReader {
         }
     }
 
+    /// A singular AnyValue field, merged into `target` (nil when absent so far).
+    mutating func anyValueField(into target: inout AttributeValue?) throws(WireError) {
+        var v = target ?? .empty
+        if try message({ (r: inout ProtoReader) throws(WireError) in try r.anyValue(into: &v) }) != nil { target = v }
+    }
+
     /// `ArrayValue`: 1 repeated AnyValue.
-    mutating func valueList() throws(WireError) -> [AttributeValue] {
-        var out: [AttributeValue] = []
+    mutating func valueList(into out: inout [AttributeValue]) throws(WireError) {
         while true {
             switch try nextField() {
-            case 0: return out
-            case 1: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.anyValue() }) { out.append(v) }
+            case 0: return
+            case 1:
+                var v = AttributeValue.empty
+                if try message({ (r: inout ProtoReader) throws(WireError) in try r.anyValue(into: &v) }) != nil { out.append(v) }
             default: try skipField()
             }
         }
     }
 
     /// `KeyValueList`: 1 repeated KeyValue.
-    mutating func keyValueList() throws(WireError) -> [Attribute] {
-        var out: [Attribute] = []
+    mutating func keyValueList(into out: inout [Attribute]) throws(WireError) {
         while true {
             switch try nextField() {
-            case 0: return out
+            case 0: return
             case 1: try appendKeyValue(to: &out)
             default: try skipField()
             }
@@ -62,7 +72,7 @@ extension ProtoReader {
                 switch try r.nextField() {
                 case 0: return Attribute(key, value)
                 case 1: if let k = try r.stringField() { key = k }
-                case 2: if let v = try r.message({ (r: inout ProtoReader) throws(WireError) in try r.anyValue() }) { value = v }
+                case 2: _ = try r.message({ (r: inout ProtoReader) throws(WireError) in try r.anyValue(into: &value) })
                 default: try r.skipField()
                 }
             }
@@ -71,24 +81,50 @@ extension ProtoReader {
     }
 
     /// `Resource`: 1 attributes, 2 dropped_attributes_count. Other fields (entity refs) are skipped.
-    mutating func resource() throws(WireError) -> Resource {
-        var r = Resource()
+    mutating func resource(into r: inout Resource) throws(WireError) {
         while true {
             switch try nextField() {
-            case 0: return r
+            case 0: return
             case 1: try appendKeyValue(to: &r.attributes)
             case 2: if let v = try uint64Field() { r.droppedAttributesCount = UInt32(truncatingIfNeeded: v) }
+            case 3: if let e = try message({ (r: inout ProtoReader) throws(WireError) in try r.entityRef() }) { r.entityRefs.append(e) }
             default: try skipField()
             }
         }
     }
 
-    /// `InstrumentationScope`: 1 name, 2 version, 3 attributes, 4 dropped_attributes_count.
-    mutating func scope() throws(WireError) -> InstrumentationScope {
-        var s = InstrumentationScope()
+    /// `EntityRef`: 1 schema_url, 2 type, 3 id_keys, 4 description_keys.
+    mutating func entityRef() throws(WireError) -> EntityRef {
+        var e = EntityRef()
         while true {
             switch try nextField() {
-            case 0: return s
+            case 0: return e
+            case 1: if let v = try stringField() { e.schemaUrl = v }
+            case 2: if let v = try stringField() { e.type = v }
+            case 3: if let v = try stringField() { e.idKeys.append(v) }
+            case 4: if let v = try stringField() { e.descriptionKeys.append(v) }
+            default: try skipField()
+            }
+        }
+    }
+
+    /// A singular `resource` field, merged into `target` as protobuf merges repeated singular messages.
+    mutating func resourceField(into target: inout Resource?) throws(WireError) {
+        var v = target ?? Resource()
+        if try message({ (r: inout ProtoReader) throws(WireError) in try r.resource(into: &v) }) != nil { target = v }
+    }
+
+    /// A singular `scope` field, merged into `target`.
+    mutating func scopeField(into target: inout InstrumentationScope?) throws(WireError) {
+        var v = target ?? InstrumentationScope()
+        if try message({ (r: inout ProtoReader) throws(WireError) in try r.scope(into: &v) }) != nil { target = v }
+    }
+
+    /// `InstrumentationScope`: 1 name, 2 version, 3 attributes, 4 dropped_attributes_count.
+    mutating func scope(into s: inout InstrumentationScope) throws(WireError) {
+        while true {
+            switch try nextField() {
+            case 0: return
             case 1: if let v = try stringField() { s.name = v }
             case 2: if let v = try stringField() { s.version = v }
             case 3: try appendKeyValue(to: &s.attributes)
@@ -130,6 +166,14 @@ extension ProtoWriter {
         message(field) { w in
             w.attributes(1, r.attributes)
             w.uint64(2, UInt64(r.droppedAttributesCount))
+            for e in r.entityRefs {
+                w.message(3) { w in
+                    w.string(1, e.schemaUrl)
+                    w.string(2, e.type)
+                    for k in e.idKeys { w.stringAlways(3, k) }
+                    for k in e.descriptionKeys { w.stringAlways(4, k) }
+                }
+            }
         }
     }
 

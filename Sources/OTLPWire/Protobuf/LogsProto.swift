@@ -21,7 +21,7 @@ extension ProtoReader {
         while true {
             switch try nextField() {
             case 0: return rl
-            case 1: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.resource() }) { rl.resource = v }
+            case 1: try resourceField(into: &rl.resource)
             case 2: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.scopeLogs() }) { rl.scopeLogs.append(v) }
             case 3: if let v = try stringField() { rl.schemaUrl = v }
             default: try skipField()
@@ -35,7 +35,7 @@ extension ProtoReader {
         while true {
             switch try nextField() {
             case 0: return sl
-            case 1: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.scope() }) { sl.scope = v }
+            case 1: try scopeField(into: &sl.scope)
             case 2: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.logRecord() }) { sl.logRecords.append(v) }
             case 3: if let v = try stringField() { sl.schemaUrl = v }
             default: try skipField()
@@ -53,7 +53,7 @@ extension ProtoReader {
             case 1: if let v = try fixed64Field() { l.timeUnixNano = v }
             case 2: if let v = try uint64Field() { l.severityNumber = SeverityNumber(rawValue: Int32(truncatingIfNeeded: v)) }
             case 3: if let v = try stringField() { l.severityText = v }
-            case 5: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.anyValue() }) { l.body = v }
+            case 5: try anyValueField(into: &l.body)
             case 6: try appendKeyValue(to: &l.attributes)
             case 7: if let v = try uint64Field() { l.droppedAttributesCount = UInt32(truncatingIfNeeded: v) }
             case 8: if let v = try fixed32Field() { l.flags = v }

@@ -21,7 +21,7 @@ extension ProtoReader {
         while true {
             switch try nextField() {
             case 0: return rm
-            case 1: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.resource() }) { rm.resource = v }
+            case 1: try resourceField(into: &rm.resource)
             case 2: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.scopeMetrics() }) { rm.scopeMetrics.append(v) }
             case 3: if let v = try stringField() { rm.schemaUrl = v }
             default: try skipField()
@@ -35,7 +35,7 @@ extension ProtoReader {
         while true {
             switch try nextField() {
             case 0: return sm
-            case 1: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.scope() }) { sm.scope = v }
+            case 1: try scopeField(into: &sm.scope)
             case 2: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.metric() }) { sm.metrics.append(v) }
             case 3: if let v = try stringField() { sm.schemaUrl = v }
             default: try skipField()
@@ -54,64 +54,69 @@ extension ProtoReader {
             case 2: if let v = try stringField() { m.description = v }
             case 3: if let v = try stringField() { m.unit = v }
             case 5:
-                if let v = try message({ (r: inout ProtoReader) throws(WireError) -> [NumberDataPoint] in
-                    var pts: [NumberDataPoint] = []
+                var pts: [NumberDataPoint] = []
+                if case .gauge(let existing) = m.data { pts = existing }
+                if try message({ (r: inout ProtoReader) throws(WireError) in
                     while true {
                         switch try r.nextField() {
-                        case 0: return pts
+                        case 0: return
                         case 1: if let p = try r.message({ (r: inout ProtoReader) throws(WireError) in try r.numberDataPoint() }) { pts.append(p) }
                         default: try r.skipField()
                         }
                     }
-                }) { m.data = .gauge(v) }
+                }) != nil { m.data = .gauge(pts) }
             case 7:
-                if let v = try message({ (r: inout ProtoReader) throws(WireError) -> Sum in
-                    var s = Sum()
+                var s = Sum()
+                if case .sum(let existing) = m.data { s = existing }
+                if try message({ (r: inout ProtoReader) throws(WireError) in
                     while true {
                         switch try r.nextField() {
-                        case 0: return s
+                        case 0: return
                         case 1: if let p = try r.message({ (r: inout ProtoReader) throws(WireError) in try r.numberDataPoint() }) { s.dataPoints.append(p) }
                         case 2: if let t = try r.uint64Field() { s.aggregationTemporality = AggregationTemporality(rawValue: Int32(truncatingIfNeeded: t)) }
                         case 3: if let b = try r.uint64Field() { s.isMonotonic = b != 0 }
                         default: try r.skipField()
                         }
                     }
-                }) { m.data = .sum(v) }
+                }) != nil { m.data = .sum(s) }
             case 9:
-                if let v = try message({ (r: inout ProtoReader) throws(WireError) -> Histogram in
-                    var h = Histogram()
+                var h = Histogram()
+                if case .histogram(let existing) = m.data { h = existing }
+                if try message({ (r: inout ProtoReader) throws(WireError) in
                     while true {
                         switch try r.nextField() {
-                        case 0: return h
+                        case 0: return
                         case 1: if let p = try r.message({ (r: inout ProtoReader) throws(WireError) in try r.histogramDataPoint() }) { h.dataPoints.append(p) }
                         case 2: if let t = try r.uint64Field() { h.aggregationTemporality = AggregationTemporality(rawValue: Int32(truncatingIfNeeded: t)) }
                         default: try r.skipField()
                         }
                     }
-                }) { m.data = .histogram(v) }
+                }) != nil { m.data = .histogram(h) }
             case 10:
-                if let v = try message({ (r: inout ProtoReader) throws(WireError) -> ExponentialHistogram in
-                    var h = ExponentialHistogram()
+                var h = ExponentialHistogram()
+                if case .exponentialHistogram(let existing) = m.data { h = existing }
+                if try message({ (r: inout ProtoReader) throws(WireError) in
                     while true {
                         switch try r.nextField() {
-                        case 0: return h
+                        case 0: return
                         case 1: if let p = try r.message({ (r: inout ProtoReader) throws(WireError) in try r.exponentialHistogramDataPoint() }) { h.dataPoints.append(p) }
                         case 2: if let t = try r.uint64Field() { h.aggregationTemporality = AggregationTemporality(rawValue: Int32(truncatingIfNeeded: t)) }
                         default: try r.skipField()
                         }
                     }
-                }) { m.data = .exponentialHistogram(v) }
+                }) != nil { m.data = .exponentialHistogram(h) }
             case 11:
-                if let v = try message({ (r: inout ProtoReader) throws(WireError) -> [SummaryDataPoint] in
-                    var pts: [SummaryDataPoint] = []
+                var pts: [SummaryDataPoint] = []
+                if case .summary(let existing) = m.data { pts = existing }
+                if try message({ (r: inout ProtoReader) throws(WireError) in
                     while true {
                         switch try r.nextField() {
-                        case 0: return pts
+                        case 0: return
                         case 1: if let p = try r.message({ (r: inout ProtoReader) throws(WireError) in try r.summaryDataPoint() }) { pts.append(p) }
                         default: try r.skipField()
                         }
                     }
-                }) { m.data = .summary(v) }
+                }) != nil { m.data = .summary(pts) }
             case 12: try appendKeyValue(to: &m.metadata)
             default: try skipField()
             }
@@ -176,8 +181,12 @@ extension ProtoReader {
             case 5: if let v = try doubleField() { p.sum = v }
             case 6: if let v = try uint64Field() { p.scale = Self.zigzag32(v) }
             case 7: if let v = try fixed64Field() { p.zeroCount = v }
-            case 8: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.buckets() }) { p.positive = v }
-            case 9: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.buckets() }) { p.negative = v }
+            case 8:
+                var b = p.positive ?? ExponentialBuckets()
+                if try message({ (r: inout ProtoReader) throws(WireError) in try r.buckets(into: &b) }) != nil { p.positive = b }
+            case 9:
+                var b = p.negative ?? ExponentialBuckets()
+                if try message({ (r: inout ProtoReader) throws(WireError) in try r.buckets(into: &b) }) != nil { p.negative = b }
             case 10: if let v = try uint64Field() { p.flags = UInt32(truncatingIfNeeded: v) }
             case 11: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.exemplar() }) { p.exemplars.append(v) }
             case 12: if let v = try doubleField() { p.min = v }
@@ -189,11 +198,10 @@ extension ProtoReader {
     }
 
     /// `ExponentialHistogramDataPoint.Buckets`: 1 offset (sint32), 2 bucket_counts (packed uint64).
-    mutating func buckets() throws(WireError) -> ExponentialBuckets {
-        var b = ExponentialBuckets()
+    mutating func buckets(into b: inout ExponentialBuckets) throws(WireError) {
         while true {
             switch try nextField() {
-            case 0: return b
+            case 0: return
             case 1: if let v = try uint64Field() { b.offset = Self.zigzag32(v) }
             case 2: try appendVarints(to: &b.bucketCounts)
             default: try skipField()

@@ -10,17 +10,17 @@ extension ProtoReader {
             switch try nextField() {
             case 0: return resp
             case 1:
-                if let p = try message({ (r: inout ProtoReader) throws(WireError) -> PartialSuccess in
-                    var p = PartialSuccess()
+                var p = resp.partialSuccess ?? PartialSuccess()
+                if try message({ (r: inout ProtoReader) throws(WireError) in
                     while true {
                         switch try r.nextField() {
-                        case 0: return p
+                        case 0: return
                         case 1: if let v = try r.uint64Field() { p.rejected = Int64(bitPattern: v) }
                         case 2: if let v = try r.stringField() { p.errorMessage = v }
                         default: try r.skipField()
                         }
                     }
-                }) { resp.partialSuccess = p }
+                }) != nil { resp.partialSuccess = p }
             default: try skipField()
             }
         }

@@ -21,7 +21,7 @@ extension ProtoReader {
         while true {
             switch try nextField() {
             case 0: return rs
-            case 1: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.resource() }) { rs.resource = v }
+            case 1: try resourceField(into: &rs.resource)
             case 2: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.scopeSpans() }) { rs.scopeSpans.append(v) }
             case 3: if let v = try stringField() { rs.schemaUrl = v }
             default: try skipField()
@@ -35,7 +35,7 @@ extension ProtoReader {
         while true {
             switch try nextField() {
             case 0: return ss
-            case 1: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.scope() }) { ss.scope = v }
+            case 1: try scopeField(into: &ss.scope)
             case 2: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.span() }) { ss.spans.append(v) }
             case 3: if let v = try stringField() { ss.schemaUrl = v }
             default: try skipField()
@@ -63,7 +63,9 @@ extension ProtoReader {
             case 12: if let v = try uint64Field() { s.droppedEventsCount = UInt32(truncatingIfNeeded: v) }
             case 13: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.spanLink() }) { s.links.append(v) }
             case 14: if let v = try uint64Field() { s.droppedLinksCount = UInt32(truncatingIfNeeded: v) }
-            case 15: if let v = try message({ (r: inout ProtoReader) throws(WireError) in try r.spanStatus() }) { s.status = v }
+            case 15:
+                var st = s.status ?? SpanStatus()
+                if try message({ (r: inout ProtoReader) throws(WireError) in try r.spanStatus(into: &st) }) != nil { s.status = st }
             case 16: if let v = try fixed32Field() { s.flags = v }
             default: try skipField()
             }
@@ -103,11 +105,10 @@ extension ProtoReader {
     }
 
     /// `Status`: 2 message, 3 code (1 is reserved).
-    mutating func spanStatus() throws(WireError) -> SpanStatus {
-        var st = SpanStatus()
+    mutating func spanStatus(into st: inout SpanStatus) throws(WireError) {
         while true {
             switch try nextField() {
-            case 0: return st
+            case 0: return
             case 2: if let v = try stringField() { st.message = v }
             case 3: if let v = try uint64Field() { st.code = StatusCode(rawValue: Int32(truncatingIfNeeded: v)) }
             default: try skipField()

@@ -1,0 +1,2 @@
+
+0ÿÿÿÿÿÿÿÿ$all log records rejected: queue full

@@ -1,0 +1,2 @@
+
+accepted with warnings

@@ -1,0 +1,2 @@
+
+5117 data points rejected: NaN in monotonic sum ✗

@@ -1,0 +1,2 @@
+
+-)3 spans rejected: invalid trace_id length

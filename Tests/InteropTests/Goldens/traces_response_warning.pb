@@ -1,0 +1,2 @@
+
+42accepted with warnings: attribute values truncated
