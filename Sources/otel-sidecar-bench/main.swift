@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import OTLPWire
+import SidecarModel
+
+/// `otel-sidecar-bench [--json FILE] [--quick]`: codec benchmarks, each beside its baseline in the same run.
+/// Figures are thread CPU time, best of 7 rounds.
+var args = CommandLine.arguments.dropFirst()
+var jsonPath: String?
+var quick = false
+while let a = args.popFirst() {
+    switch a {
+    case "--json": jsonPath = args.popFirst()
+    case "--quick": quick = true
+    default:
+        print("usage: otel-sidecar-bench [--json FILE] [--quick]")
+        exit(2)
+    }
+}
+
+struct Row {
+    var name: String
+    var nsPerOp: Double
+    var bytesPerOp: Int
+    var itemsPerOp: Int
+    var baseline: String
+
+    var mbPerSec: Double { Double(bytesPerOp) / nsPerOp * 1e3 }
+    var itemsPerSec: Double { Double(itemsPerOp) / nsPerOp * 1e9 }
+}
+
+var rows: [Row] = []
+let scale = quick ? 10 : 1
+
+// Codec: a 512-span request with 8 attributes per span.
+let request = Workloads.traces(spans: 512)
+let pb = OTLPProtobuf.encode(request)
+let json = OTLPJSON.encode(request)
+precondition((try? OTLPProtobuf.decodeTraces(pb)) == request, "protobuf round trip")
+precondition((try? OTLPJSON.decodeTraces(json)) == request, "JSON round trip")
+
+let iters = 200 / scale
+var sink = [UInt8](repeating: 0, count: pb.count)
+rows.append(Row(name: "memcpy of the protobuf bytes (ceiling)", nsPerOp: Harness.measure(iterations: iters * 20) {
+    sink.withUnsafeMutableBytes { dst in pb.withUnsafeBytes { src in dst.copyMemory(from: src) } }
+    blackHole(sink)
+}, bytesPerOp: pb.count, itemsPerOp: 512, baseline: "-"))
+rows.append(Row(name: "protobuf decode, 512 spans x 8 attrs", nsPerOp: Harness.measure(iterations: iters) {
+    blackHole(try? OTLPProtobuf.decodeTraces(pb))
+}, bytesPerOp: pb.count, itemsPerOp: 512, baseline: "memcpy"))
+rows.append(Row(name: "protobuf encode, 512 spans x 8 attrs", nsPerOp: Harness.measure(iterations: iters) {
+    blackHole(OTLPProtobuf.encode(request))
+}, bytesPerOp: pb.count, itemsPerOp: 512, baseline: "memcpy"))
+rows.append(Row(name: "OTLP/JSON decode, 512 spans x 8 attrs", nsPerOp: Harness.measure(iterations: iters / 4) {
+    blackHole(try? OTLPJSON.decodeTraces(json))
+}, bytesPerOp: json.count, itemsPerOp: 512, baseline: "memcpy"))
+rows.append(Row(name: "OTLP/JSON encode, 512 spans x 8 attrs", nsPerOp: Harness.measure(iterations: iters / 4) {
+    blackHole(OTLPJSON.encode(request))
+}, bytesPerOp: json.count, itemsPerOp: 512, baseline: "memcpy"))
+
+func fmt(_ d: Double, _ places: Int = 1) -> String {
+    var s = String(Int((d * pow(10, Double(places))).rounded()))
+    if places > 0 {
+        while s.count <= places { s = "0" + s }
+        s.insert(".", at: s.index(s.endIndex, offsetBy: -places))
+    }
+    return s
+}
+
+let ceiling = rows[0]
+print("| benchmark | µs/op | MB/s | items/s | vs ceiling |")
+print("|---|---:|---:|---:|---:|")
+for r in rows {
+    let ratio = r.baseline == "-" ? "1.00" : fmt(r.nsPerOp / ceiling.nsPerOp * Double(ceiling.bytesPerOp) / Double(r.bytesPerOp), 2) + "x slower"
+    print("| \(r.name) | \(fmt(r.nsPerOp / 1000, 1)) | \(fmt(r.mbPerSec, 0)) | \(fmt(r.itemsPerSec, 0)) | \(ratio) |")
+}
+
+if let jsonPath {
+    var out = "{\"benchmarks\":["
+    out += rows.map { r in
+        "{\"name\":\"\(r.name)\",\"ns_per_op\":\(fmt(r.nsPerOp, 0)),\"bytes_per_op\":\(r.bytesPerOp),\"items_per_op\":\(r.itemsPerOp),\"mb_per_s\":\(fmt(r.mbPerSec, 1)),\"items_per_s\":\(fmt(r.itemsPerSec, 0))}"
+    }.joined(separator: ",")
+    out += "]}\n"
+    if let f = fopen(jsonPath, "w") {
+        fputs(out, f)
+        fclose(f)
+    }
+}
