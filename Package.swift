@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "SidecarModel", swiftSettings: strictSettings),
         // Our OTLP codec: protobuf and OTLP/JSON straight between bytes and the model.
         .target(name: "OTLPWire", dependencies: ["SidecarModel"], swiftSettings: strictSettings),
+        // The newline-delimited JSON event protocol for proxies without an SDK (docs/protocol.md).
+        .target(name: "EventProtocol", dependencies: ["SidecarModel", "OTLPWire"], swiftSettings: strictSettings),
         // YAML + environment configuration with validation by key path.
         .target(
             name: "SidecarConfig",
@@ -60,6 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "SidecarModelTests", dependencies: ["SidecarModel"], swiftSettings: strictSettings),
         .testTarget(name: "OTLPWireTests", dependencies: ["OTLPWire", "SidecarModel"], swiftSettings: strictSettings),
+        .testTarget(name: "EventProtocolTests", dependencies: ["EventProtocol", "SidecarModel"], swiftSettings: strictSettings),
         .testTarget(name: "SidecarConfigTests", dependencies: ["SidecarConfig"], swiftSettings: strictSettings),
         .testTarget(
             name: "InteropTests",

@@ -8,7 +8,7 @@ import SidecarModel
 /// Only valid inside the `withUnsafeBytes` scope that produced its base pointer.
 public struct JSONScanner {
     public let base: UnsafePointer<UInt8>
-    public internal(set) var pos: Int
+    public var pos: Int
     public let end: Int
     var depth: Int = 0
     let maxDepth: Int
