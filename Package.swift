@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // The telemetry model: value types, no dependencies.
@@ -34,11 +35,29 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
-        // The pipeline core and services (no NIO in the core).
+        // The pipeline core: batches, fan-out, counters, readiness, console exporter. No NIO.
+        .target(
+            name: "Pipeline",
+            dependencies: ["SidecarModel", "OTLPWire"],
+            swiftSettings: strictSettings
+        ),
+        // Receivers (SwiftNIO): the event-protocol Unix socket; OTLP/gRPC and OTLP/HTTP to come.
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "Pipeline", "EventProtocol", "OTLPWire", "SidecarModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Wiring: configuration to services, the ServiceGroup, logging, systemd notification.
         .target(
             name: "SidecarRuntime",
             dependencies: [
-                "SidecarModel", "OTLPWire", "SidecarConfig",
+                "Pipeline", "Ingest", "EventProtocol", "OTLPWire", "SidecarConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -72,7 +91,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SidecarRuntimeTests",
-            dependencies: ["SidecarRuntime", "SidecarConfig"],
+            dependencies: [
+                "SidecarRuntime", "SidecarConfig", "Pipeline", "Ingest", "EventProtocol", "SidecarModel", "OTLPWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
     ]
