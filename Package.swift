@@ -2,9 +2,11 @@
 import PackageDescription
 
 // Every dependency is named with its reason in docs/architecture.md.
+// Swift 6 language mode (complete concurrency checking) and warnings as errors, everywhere.
 let strictSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
@@ -60,6 +62,7 @@ let package = Package(
                 "Pipeline", "Ingest", "EventProtocol", "OTLPWire", "SidecarConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

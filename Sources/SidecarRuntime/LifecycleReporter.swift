@@ -7,6 +7,7 @@ import ServiceLifecycle
 struct LifecycleReporter: Service {
     let readiness: Readiness
     let logger: Logger
+    let notifySocket: String?
     let onReady: @Sendable ([(String, String)]) -> Void
 
     func run() async throws {
@@ -16,11 +17,11 @@ struct LifecycleReporter: Service {
         }
         let addresses = readiness.addresses
         logger.info("ready", metadata: ["listeners": "\(addresses.map { "\($0.0)=\($0.1)" }.joined(separator: ","))"])
-        SystemdNotify.send("READY=1")
+        SystemdNotify.send("READY=1", socketPath: notifySocket)
         onReady(addresses)
         try? await gracefulShutdown()
         readiness.markShuttingDown()
-        SystemdNotify.send("STOPPING=1")
+        SystemdNotify.send("STOPPING=1", socketPath: notifySocket)
         logger.info("shutting down")
     }
 }

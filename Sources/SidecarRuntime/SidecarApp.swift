@@ -4,6 +4,7 @@ import Logging
 import Pipeline
 import SidecarConfig
 import ServiceLifecycle
+import UnixSignals
 
 /// Builds the sidecar's services from a validated configuration and runs them in one `ServiceGroup`.
 ///
@@ -15,9 +16,13 @@ public struct SidecarApp: Sendable {
     public let counters = CounterRegistry()
     public let readiness = Readiness()
 
-    public init(config: SidecarConfiguration, logger: Logger) {
+    /// `$NOTIFY_SOCKET` by default; tests pass their own listener.
+    public var notifySocket: String?
+
+    public init(config: SidecarConfiguration, logger: Logger, notifySocket: String? = SystemdNotify.environmentSocket) {
         self.config = config
         self.logger = logger
+        self.notifySocket = notifySocket
     }
 
     public struct StartupError: Error, CustomStringConvertible {
@@ -57,20 +62,28 @@ public struct SidecarApp: Sendable {
         if services.isEmpty {
             throw StartupError(description: "no receiver is enabled: enable receivers.events (the OTLP receivers are not available yet in this build)")
         }
-        services.append(LifecycleReporter(readiness: readiness, logger: logger, onReady: onReady))
+        services.append(LifecycleReporter(readiness: readiness, logger: logger, notifySocket: notifySocket, onReady: onReady))
         return services
     }
 
-    /// Runs until SIGTERM/SIGINT (graceful, bounded by `service.shutdown_grace_period`) or a service fails.
-    public func run(onReady: @escaping @Sendable ([(String, String)]) -> Void = { _ in }) async throws {
+    /// The group of all services; SIGTERM/SIGINT start a graceful shutdown bounded by
+    /// `service.shutdown_grace_period` (tests pass no signals and call `triggerGracefulShutdown()`).
+    public func makeServiceGroup(
+        signals: [UnixSignal] = [.sigterm, .sigint],
+        onReady: @escaping @Sendable ([(String, String)]) -> Void = { _ in }
+    ) throws -> ServiceGroup {
         let services = try makeServices(onReady: onReady)
-        let group = ServiceGroup(configuration: .init(
+        return ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: signals,
             cancellationSignals: [],
             logger: logger
         ).with(maximumGracefulShutdownDuration: config.service.shutdownGracePeriod))
-        try await group.run()
+    }
+
+    /// Runs until SIGTERM/SIGINT or a service fails.
+    public func run(onReady: @escaping @Sendable ([(String, String)]) -> Void = { _ in }) async throws {
+        try await makeServiceGroup(onReady: onReady).run()
     }
 }
 

@@ -5,9 +5,13 @@ import Glibc
 /// `sd_notify` without libsystemd: one datagram to `$NOTIFY_SOCKET` (a path, or `@name` for the abstract
 /// namespace). A no-op when the variable is unset.
 public enum SystemdNotify {
+    public static var environmentSocket: String? {
+        getenv("NOTIFY_SOCKET").map { String(cString: $0) }
+    }
+
     @discardableResult
-    public static func send(_ message: String, socketPath: String? = nil) -> Bool {
-        guard let path = socketPath ?? getenv("NOTIFY_SOCKET").map({ String(cString: $0) }), !path.isEmpty else { return false }
+    public static func send(_ message: String, socketPath: String?) -> Bool {
+        guard let path = socketPath, !path.isEmpty else { return false }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }

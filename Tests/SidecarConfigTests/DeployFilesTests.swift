@@ -29,7 +29,7 @@ import Testing
         #expect(config.receivers.otlp.grpc.socket == ".run/otlp-grpc.sock")
         #expect(config.receivers.otlp.http.socket == ".run/otlp-http.sock")
         #expect(config.exporters.map(\.protocol) == [.console])
-        #expect(config.logging.level == .debug)
+        #expect(config.logging.level == .info)
     }
 
     /// The example in docs/configuration.md (the first yaml block after "## Example") loads.

@@ -30,7 +30,10 @@ extension JSONScanner {
     /// Reads an object key. The returned key is valid until the scanner's input goes away.
     @inline(__always)
     mutating func readKey() throws(WireError) -> JSONKey {
-        try readRawString { (buf, storage) in JSONKey(bytes: buf, storage: storage) }
+        skipWhitespace()
+        guard pos < end else { throw fail(.truncated, "expected an object key, found the end of input") }
+        guard base[pos] == UInt8(ascii: "\"") else { throw fail("expected an object key, found '\(Self.printable(base[pos]))'") }
+        return try readRawString { (buf, storage) in JSONKey(bytes: buf, storage: storage) }
     }
 
     /// Reads a string value.

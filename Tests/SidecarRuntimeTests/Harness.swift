@@ -1,0 +1,138 @@
+import Foundation
+import Logging
+import OTLPWire
+import SidecarConfig
+import SidecarModel
+import SidecarRuntime
+import ServiceLifecycle
+import Testing
+
+/// Runs a real sidecar (its ServiceGroup) with sockets in a temp directory, waits until it is ready,
+/// runs the test body, then shuts it down gracefully — the pattern of hummingbird's live test framework.
+struct LiveSidecar {
+    let dir: String
+    let app: SidecarApp
+    var eventsSocket: String { dir + "/run/events.sock" }
+    var consolePath: String { dir + "/console.jsonl" }
+
+    static func makeDirectory() -> String {
+        let dir = NSTemporaryDirectory() + "otel-sidecar-test-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func config(dir: String, extra: String = "") throws -> SidecarConfiguration {
+        let yaml = """
+        receivers:
+          events:
+            socket: \(dir)/run/events.sock
+            max_line_bytes: 4096
+        exporters:
+          - name: console
+            protocol: console
+            path: \(dir)/console.jsonl
+        \(extra)
+        """
+        return try ConfigLoader.load(yaml: yaml, environment: [:])
+    }
+
+    static func with<T: Sendable>(
+        dir: String = makeDirectory(), notifySocket: String? = nil, extraConfig: String = "",
+        _ body: @Sendable (LiveSidecar) async throws -> T
+    ) async throws -> T {
+        let config = try Self.config(dir: dir, extra: extraConfig)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let app = SidecarApp(config: config, logger: logger, notifySocket: notifySocket)
+        let group = try app.makeServiceGroup(signals: [])
+        let live = LiveSidecar(dir: dir, app: app)
+        return try await withThrowingTaskGroup(of: T?.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return nil
+            }
+            while !app.readiness.isReady { try await Task.sleep(for: .milliseconds(2)) }
+            let result = try await body(live)
+            await group.triggerGracefulShutdown()
+            var value: T?
+            for try await r in tasks { if let r { value = r } }
+            return value ?? result
+        }
+    }
+
+    /// OTLP/JSON lines the console exporter wrote.
+    func consoleLines() -> [String] {
+        guard let text = try? String(contentsOfFile: consolePath, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    func exportedSpans() -> [Span] {
+        consoleLines().compactMap { try? OTLPJSON.decodeTraces(Array($0.utf8)) }
+            .flatMap { $0.resourceSpans.flatMap { $0.scopeSpans.flatMap(\.spans) } }
+    }
+
+    func counter(_ name: String, _ labels: [(String, String)]) -> UInt64 {
+        app.counters.value(name, labels)
+    }
+
+    /// Polls (without asserting on time) until `condition` holds or ~10 s pass.
+    func eventually(_ condition: () -> Bool) async throws -> Bool {
+        for _ in 0..<2000 {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return condition()
+    }
+}
+
+/// A blocking Unix stream client for tests.
+final class UnixClient {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc == 0 else {
+            close(fd)
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+    }
+
+    func send(_ s: String) { send(Array(s.utf8)) }
+
+    func send(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = Foundation.send(fd, raw.baseAddress! + off, raw.count - off, Int32(MSG_NOSIGNAL))
+                if n <= 0 { return }
+                off += n
+            }
+        }
+    }
+
+    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Reads until EOF.
+    func readAll() -> String {
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    deinit { close(fd) }
+}
