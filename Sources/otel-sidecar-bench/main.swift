@@ -69,6 +69,10 @@ func fmt(_ d: Double, _ places: Int = 1) -> String {
 }
 
 let ceiling = rows[0]
+print("# otel-sidecar benchmarks\n")
+print("- command: `make bench` (`.build/release/otel-sidecar-bench`)")
+print("- machine: \(Machine.describe())")
+print("- figures: thread CPU time, best of 7 rounds; ratios against a baseline measured in the same run\n")
 print("| benchmark | µs/op | MB/s | items/s | vs ceiling |")
 print("|---|---:|---:|---:|---:|")
 for r in rows {
