@@ -1,0 +1,3 @@
+import Pipeline
+
+extension Processors: BatchProcessor {}
