@@ -1,0 +1,197 @@
+import Pipeline
+import SidecarModel
+
+/// RED metrics from spans, like the Collector's spanmetrics connector: per service, span name, kind, status
+/// code and configured dimensions, a calls counter and a duration histogram (seconds); plus sums of numeric
+/// attributes (token counts by model). The result is delta OTLP metrics, aggregated per batch, which the
+/// `MetricStore` turns cumulative (and which an OTLP exporter could send as they are).
+public struct SpanMetrics: Sendable {
+    public let config: SpanMetricsConfig
+
+    /// How one label of the calls/duration series is filled, in label-key order.
+    private enum Source: Sendable {
+        case service, spanName, kind, status
+        case dimension(Int)
+    }
+
+    private let keys: [(key: String, source: Source)]
+    private let sums: [PreparedSum]
+    private let spansCounter: Counter?
+    private let ignoredNotNumeric: Counter?
+    private let ignoredNegative: Counter?
+
+    private struct PreparedSum: Sendable {
+        var name: String
+        var unit: String
+        var description: String
+        var attribute: String
+        /// Label keys in order, `service.name` included (nil source index = service).
+        var keys: [(key: String, by: Int?)]
+    }
+
+    /// Fails with every problem of `config` (see `SpanMetricsConfig.validate()`).
+    public init(config: SpanMetricsConfig = .default, counters: CounterRegistry? = nil) throws(SpanMetricsConfigError) {
+        let problems = config.validate()
+        guard problems.isEmpty else { throw SpanMetricsConfigError(problems: problems) }
+        self.config = config
+        var keys: [(String, Source)] = [("service.name", .service), ("span.name", .spanName), ("span.kind", .kind), ("status.code", .status)]
+        for (i, d) in config.dimensions.enumerated() { keys.append((d.name, .dimension(i))) }
+        self.keys = keys.sorted { $0.0 < $1.0 }.map { (key: $0.0, source: $0.1) }
+        sums = config.attributeSums.map { s in
+            var k: [(String, Int?)] = [("service.name", nil)]
+            for (i, b) in s.by.enumerated() { k.append((b, i)) }
+            return PreparedSum(
+                name: config.sumName(s), unit: s.unit, description: s.description ?? "Sum of the span attribute \(s.attribute).",
+                attribute: s.attribute, keys: k.sorted { $0.0 < $1.0 }.map { (key: $0.0, by: $0.1) })
+        }
+        spansCounter = counters?.counter("otel_sidecar_span_metrics_spans_total")
+        ignoredNotNumeric = counters?.counter("otel_sidecar_span_metrics_ignored_values_total", [("reason", "not_numeric")])
+        ignoredNegative = counters?.counter("otel_sidecar_span_metrics_ignored_values_total", [("reason", "negative")])
+    }
+
+    private struct DurationAggregate {
+        var calls: Int64 = 0
+        var counts: [UInt64]
+        var sum: Double = 0
+        var min: Double = .infinity
+        var max: Double = -.infinity
+
+        mutating func record(_ seconds: Double, bucket: Int) {
+            calls += 1
+            counts[bucket] += 1
+            sum += seconds
+            min = Swift.min(min, seconds)
+            max = Swift.max(max, seconds)
+        }
+    }
+
+    /// Delta metrics for the spans of one batch (empty when disabled or without spans).
+    public func metrics(from traces: TracesData) -> MetricsData {
+        guard config.enabled else { return MetricsData() }
+        let bounds = config.durationBuckets
+        var red: [[Attribute]: DurationAggregate] = [:]
+        red.reserveCapacity(Swift.min(traces.spanCount, 256))
+        var totals = [[[Attribute]: Double]](repeating: [:], count: sums.count)
+        var integral = [Bool](repeating: true, count: sums.count)
+        var first = UInt64.max
+        var last: UInt64 = 0
+        var spans = 0
+        var notNumeric: UInt64 = 0
+        var negative: UInt64 = 0
+
+        for rs in traces.resourceSpans {
+            let resourceAttributes = rs.resource?.attributes ?? []
+            let service = resourceAttributes[key: "service.name"] ?? .string("unknown_service")
+            let resourceDimensions = config.dimensions.map { resourceAttributes[key: $0.name] }
+            for ss in rs.scopeSpans {
+                for span in ss.spans {
+                    spans += 1
+                    first = Swift.min(first, span.endTimeUnixNano)
+                    last = Swift.max(last, span.endTimeUnixNano)
+                    var labels: [Attribute] = []
+                    labels.reserveCapacity(keys.count)
+                    for (key, source) in keys {
+                        switch source {
+                        case .service: labels.append(Attribute(key, service))
+                        case .spanName: labels.append(Attribute(key, .string(span.name)))
+                        case .kind: labels.append(Attribute(key, .string(Self.kindName(span.kind))))
+                        case .status: labels.append(Attribute(key, .string(Self.statusName(span.status?.code ?? .unset))))
+                        case .dimension(let i):
+                            if let v = span.attributes[key: key] ?? resourceDimensions[i] {
+                                labels.append(Attribute(key, v))
+                            } else if let d = config.dimensions[i].defaultValue {
+                                labels.append(Attribute(key, .string(d)))
+                            }
+                        }
+                    }
+                    let seconds = span.endTimeUnixNano > span.startTimeUnixNano
+                        ? Double(span.endTimeUnixNano - span.startTimeUnixNano) / 1e9 : 0
+                    var bucket = bounds.count
+                    for (i, b) in bounds.enumerated() where seconds <= b {
+                        bucket = i
+                        break
+                    }
+                    red[labels, default: DurationAggregate(counts: [UInt64](repeating: 0, count: bounds.count + 1))].record(seconds, bucket: bucket)
+
+                    for (s, sum) in sums.enumerated() {
+                        guard let raw = span.attributes[key: sum.attribute] else { continue }
+                        let value: Double
+                        switch raw {
+                        case .int(let i): value = Double(i)
+                        case .double(let d):
+                            value = d
+                            integral[s] = false
+                        default:
+                            notNumeric += 1
+                            continue
+                        }
+                        guard value >= 0, value.isFinite else {
+                            negative += 1
+                            continue
+                        }
+                        var sumLabels: [Attribute] = []
+                        for (key, by) in sum.keys {
+                            if by == nil {
+                                sumLabels.append(Attribute(key, service))
+                            } else if let v = span.attributes[key: key] ?? resourceAttributes[key: key] {
+                                sumLabels.append(Attribute(key, v))
+                            }
+                        }
+                        totals[s][sumLabels, default: 0] += value
+                    }
+                }
+            }
+        }
+        if spans > 0 { spansCounter?.add(UInt64(spans)) }
+        if notNumeric > 0 { ignoredNotNumeric?.add(notNumeric) }
+        if negative > 0 { ignoredNegative?.add(negative) }
+        guard spans > 0 else { return MetricsData() }
+
+        let start = first == UInt64.max ? last : first
+        var calls: [NumberDataPoint] = []
+        var durations: [HistogramDataPoint] = []
+        calls.reserveCapacity(red.count)
+        durations.reserveCapacity(red.count)
+        for (labels, agg) in red {
+            calls.append(NumberDataPoint(attributes: labels, startTimeUnixNano: start, timeUnixNano: last, value: .int(agg.calls)))
+            durations.append(HistogramDataPoint(
+                attributes: labels, startTimeUnixNano: start, timeUnixNano: last, count: UInt64(agg.calls), sum: agg.sum,
+                bucketCounts: agg.counts, explicitBounds: bounds, min: agg.min, max: agg.max))
+        }
+        var metrics = [
+            Metric(name: config.callsName, description: "Number of spans, by service, span name, kind, status code and the configured dimensions.",
+                   data: .sum(Sum(dataPoints: calls, aggregationTemporality: .delta, isMonotonic: true))),
+            Metric(name: config.durationName, description: "Duration of spans, by service, span name, kind, status code and the configured dimensions.",
+                   unit: "s", data: .histogram(Histogram(dataPoints: durations, aggregationTemporality: .delta))),
+        ]
+        for (s, sum) in sums.enumerated() where !totals[s].isEmpty {
+            let points = totals[s].map { labels, total in
+                NumberDataPoint(attributes: labels, startTimeUnixNano: start, timeUnixNano: last,
+                                value: integral[s] && total < 9.0e15 ? .int(Int64(total)) : .double(total))
+            }
+            metrics.append(Metric(name: sum.name, description: sum.description, unit: sum.unit,
+                                  data: .sum(Sum(dataPoints: points, aggregationTemporality: .delta, isMonotonic: true))))
+        }
+        return MetricsData(resourceMetrics: [ResourceMetrics(scopeMetrics: [ScopeMetrics(metrics: metrics)])])
+    }
+
+    /// `SPAN_KIND_SERVER` etc., as the Collector's spanmetrics connector labels them.
+    static func kindName(_ kind: SpanKind) -> String {
+        switch kind {
+        case .internal: return "SPAN_KIND_INTERNAL"
+        case .server: return "SPAN_KIND_SERVER"
+        case .client: return "SPAN_KIND_CLIENT"
+        case .producer: return "SPAN_KIND_PRODUCER"
+        case .consumer: return "SPAN_KIND_CONSUMER"
+        default: return "SPAN_KIND_UNSPECIFIED"
+        }
+    }
+
+    static func statusName(_ code: StatusCode) -> String {
+        switch code {
+        case .ok: return "STATUS_CODE_OK"
+        case .error: return "STATUS_CODE_ERROR"
+        default: return "STATUS_CODE_UNSET"
+        }
+    }
+}
