@@ -77,9 +77,9 @@ public final class EventSocketReceiver: Service, Sendable {
         logger.info("listening", metadata: ["receiver": "\(settings.name)", "socket": "\(path)", "mode": "\(String(settings.socketMode, radix: 8))"])
         readiness.markReady(settings.name, address: "unix://\(path)")
 
-        await withGracefulShutdownHandler {
+        await withTaskCancellationOrGracefulShutdownHandler {
             try? await server.closeFuture.get()
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             server.close(promise: nil)
         }
         // Intake stopped: close the connections once their event loops have run what they already read.
