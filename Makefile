@@ -49,6 +49,8 @@ fuzz: ## Run each libFuzzer target for FUZZ_SECONDS (default 600) from the golde
 	cp Tests/InteropTests/Goldens/*.json .build/fuzz/corpus-json/
 	Tests/Fuzz/.build/release/FuzzProtobuf .build/fuzz/corpus-pb -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1
 	Tests/Fuzz/.build/release/FuzzJSON .build/fuzz/corpus-json -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1
+	@mkdir -p .build/fuzz/corpus-events && cp Tests/Fuzz/Corpus/events/* .build/fuzz/corpus-events/
+	Tests/Fuzz/.build/release/FuzzEventLine .build/fuzz/corpus-events -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1
 
 fmt: ## Format the Swift sources in place (swift-format, settings in .swift-format)
 	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests

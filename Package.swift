@@ -9,6 +9,9 @@ let strictSettings: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
 let package = Package(
     name: "otel-sidecar",
     platforms: [.macOS(.v15)],
@@ -16,6 +19,7 @@ let package = Package(
         .executable(name: "otel-sidecar", targets: ["otel-sidecar"]),
         .library(name: "SidecarModel", targets: ["SidecarModel"]),
         .library(name: "OTLPWire", targets: ["OTLPWire"]),
+        .library(name: "EventProtocol", targets: ["EventProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -23,8 +27,15 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
     targets: [
+        // System libraries: PCRE2 (JIT regular expressions for PII masks) and zlib (gzip).
+        .systemLibrary(name: "CPCRE2", providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
         // The telemetry model: value types, no dependencies.
         .target(name: "SidecarModel", swiftSettings: strictSettings),
         // Our OTLP codec: protobuf and OTLP/JSON straight between bytes and the model.
@@ -32,26 +43,31 @@ let package = Package(
         // The newline-delimited JSON event protocol for proxies without an SDK (docs/protocol.md).
         .target(name: "EventProtocol", dependencies: ["SidecarModel", "OTLPWire"], swiftSettings: strictSettings),
         // YAML + environment configuration with validation by key path.
-        .target(
-            name: "SidecarConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")],
-            swiftSettings: strictSettings
-        ),
+        .target(name: "SidecarConfig", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strictSettings),
         // The pipeline core: batches, fan-out, counters, readiness, console exporter. No NIO.
+        .target(name: "Pipeline", dependencies: ["SidecarModel", "OTLPWire"], swiftSettings: strictSettings),
+        // Processors: PII redaction (PCRE2), sampling, limits. No NIO.
+        .target(name: "Redaction", dependencies: ["SidecarModel", "Pipeline", "SidecarConfig", "CPCRE2"], swiftSettings: strictSettings),
+        // Metric aggregation, span-derived RED metrics, Prometheus exposition. No NIO.
+        .target(name: "MetricStore", dependencies: ["SidecarModel", "Pipeline", "EventProtocol"], swiftSettings: strictSettings),
+        // Per-exporter delivery: bounded queue, batcher, disk spill, retry, circuit breaker. No NIO.
         .target(
-            name: "Pipeline",
-            dependencies: ["SidecarModel", "OTLPWire"],
+            name: "Delivery",
+            dependencies: ["SidecarModel", "OTLPWire", "Pipeline", "SidecarConfig", log, lifecycle],
             swiftSettings: strictSettings
         ),
-        // Receivers (SwiftNIO): the event-protocol Unix socket; OTLP/gRPC and OTLP/HTTP to come.
+        // Receivers (SwiftNIO): event protocol (stream + datagram), OTLP/gRPC, OTLP/HTTP and the HTTP server.
         .target(
             name: "Ingest",
             dependencies: [
-                "Pipeline", "EventProtocol", "OTLPWire", "SidecarModel",
+                "Pipeline", "EventProtocol", "OTLPWire", "SidecarModel", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                log, lifecycle,
             ],
             swiftSettings: strictSettings
         ),
@@ -59,9 +75,8 @@ let package = Package(
         .target(
             name: "SidecarRuntime",
             dependencies: [
-                "Pipeline", "Ingest", "EventProtocol", "OTLPWire", "SidecarConfig",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Pipeline", "Ingest", "EventProtocol", "OTLPWire", "SidecarConfig", "Redaction", "MetricStore", "Delivery",
+                log, lifecycle,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -69,23 +84,55 @@ let package = Package(
         .executableTarget(
             name: "otel-sidecar",
             dependencies: [
-                "SidecarRuntime", "SidecarConfig",
+                "SidecarRuntime", "SidecarConfig", "Redaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                log, lifecycle,
             ],
             swiftSettings: strictSettings
         ),
         // `make bench`: a bench executable that measures against baselines in the same run.
         .executableTarget(
             name: "otel-sidecar-bench",
-            dependencies: ["SidecarModel", "OTLPWire"],
+            dependencies: ["SidecarModel", "OTLPWire", "EventProtocol", "Redaction", "MetricStore"],
             swiftSettings: strictSettings
         ),
+
         .testTarget(name: "SidecarModelTests", dependencies: ["SidecarModel"], swiftSettings: strictSettings),
         .testTarget(name: "OTLPWireTests", dependencies: ["OTLPWire", "SidecarModel"], swiftSettings: strictSettings),
         .testTarget(name: "EventProtocolTests", dependencies: ["EventProtocol", "SidecarModel"], swiftSettings: strictSettings),
         .testTarget(name: "SidecarConfigTests", dependencies: ["SidecarConfig"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RedactionTests",
+            dependencies: ["Redaction", "SidecarModel", "Pipeline", "SidecarConfig"],
+            exclude: ["Corpus", "generate_corpus.py"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MetricStoreTests",
+            dependencies: ["MetricStore", "Pipeline", "EventProtocol", "SidecarModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: [
+                "Delivery", "Pipeline", "SidecarModel", "OTLPWire", "SidecarConfig", log, lifecycle,
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IngestHTTPTests",
+            dependencies: [
+                "Ingest", "Pipeline", "OTLPWire", "SidecarModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                log, lifecycle,
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            exclude: ["python"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "InteropTests",
             dependencies: ["OTLPWire", "SidecarModel"],
@@ -96,9 +143,9 @@ let package = Package(
             name: "SidecarRuntimeTests",
             dependencies: [
                 "SidecarRuntime", "SidecarConfig", "Pipeline", "Ingest", "EventProtocol", "SidecarModel", "OTLPWire",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                log, lifecycle,
             ],
+            exclude: ["python"],
             swiftSettings: strictSettings
         ),
     ]

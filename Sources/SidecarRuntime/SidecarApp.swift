@@ -1,36 +1,42 @@
 import EventProtocol
 import Ingest
 import Logging
+import MetricStore
 import Pipeline
+import Redaction
 import SidecarConfig
 import ServiceLifecycle
 import UnixSignals
 
 /// Builds the sidecar's services from a validated configuration and runs them in one `ServiceGroup`.
 ///
-/// Registration order is dependency order (sinks and exporters first, receivers last), so the reverse-order
-/// graceful shutdown stops intake first and drains what is queued after.
+/// Registration order is dependency order — the metrics endpoint, then sinks and exporters, then receivers,
+/// then the lifecycle reporter — so the reverse-order graceful shutdown marks the sidecar not ready, stops
+/// intake, drains what is queued, and closes the metrics endpoint last.
 public struct SidecarApp: Sendable {
     public let config: SidecarConfiguration
     public let logger: Logger
     public let counters = CounterRegistry()
     public let readiness = Readiness()
-
     /// `$NOTIFY_SOCKET` by default; tests pass their own listener.
     public var notifySocket: String?
+    /// Re-reads the configuration on SIGHUP (nil: reload disabled).
+    public var reloadConfiguration: (@Sendable () throws -> SidecarConfiguration)?
 
-    public init(config: SidecarConfiguration, logger: Logger, notifySocket: String? = SystemdNotify.environmentSocket) {
+    public init(config: SidecarConfiguration, logger: Logger, notifySocket: String? = SystemdNotify.environmentSocket,
+                reloadConfiguration: (@Sendable () throws -> SidecarConfiguration)? = nil) {
         self.config = config
         self.logger = logger
         self.notifySocket = notifySocket
+        self.reloadConfiguration = reloadConfiguration
     }
 
     public struct StartupError: Error, CustomStringConvertible {
         public var description: String
     }
 
-    /// The sinks every processed batch is handed to.
-    func makeSinks() throws -> [any TelemetrySink] {
+    /// The exporters' sinks.
+    func makeExporterSinks() throws -> [any TelemetrySink] {
         var sinks: [any TelemetrySink] = []
         for e in config.exporters {
             switch e.protocol {
@@ -49,22 +55,112 @@ public struct SidecarApp: Sendable {
     }
 
     public func makeServices(onReady: @escaping @Sendable ([(String, String)]) -> Void) throws -> [any Service] {
-        let pipeline = Pipeline(sinks: try makeSinks(), counters: counters)
-        var services: [any Service] = []
-        let ev = config.receivers.events
-        if ev.enabled, let socket = ev.socket, !socket.isEmpty {
-            services.append(EventSocketReceiver(
-                settings: .init(name: "events", socketPath: socket, socketMode: ev.access.mode, socketGroup: ev.access.group,
-                                limits: EventLimits(maxLineBytes: ev.maxLineBytes, maxAttributes: ev.maxAttributes, maxDepth: ev.maxDepth)),
-                pipeline: pipeline, readiness: readiness, logger: logger
-            ))
+        let processors: Processors
+        do {
+            processors = try Processors(config: config.processors, counters: counters)
+        } catch {
+            throw StartupError(description: error.issues.map(\.description).joined(separator: "; "))
         }
-        if services.isEmpty {
-            throw StartupError(description: "no receiver is enabled: enable receivers.events (the OTLP receivers are not available yet in this build)")
+        let spanMetrics: SpanMetrics
+        do {
+            spanMetrics = try SpanMetrics(config: .default, counters: counters)
+        } catch {
+            throw StartupError(description: "span metrics: \(error)")
+        }
+        let store = MetricStore(config: .default, spanMetrics: spanMetrics, counters: counters)
+        let pipeline = Pipeline(sinks: try makeExporterSinks() + [store], counters: counters, processor: processors)
+
+        var services: [any Service] = []
+        if config.prometheus.enabled {
+            services.append(makeMetricsServer(store: store))
+        }
+        services += makeEventReceivers(pipeline)
+        services += makeGRPCReceivers(pipeline)
+        services += makeHTTPReceivers(pipeline)
+        if !services.contains(where: { !($0 is HTTPServer) }) {
+            throw StartupError(description: "no receiver is enabled: enable receivers.events or receivers.otlp")
+        }
+        if let reload = reloadConfiguration {
+            services.append(ReloadService(pipeline: pipeline, counters: counters, logger: logger, load: reload))
         }
         services.append(LifecycleReporter(readiness: readiness, logger: logger, notifySocket: notifySocket, onReady: onReady))
         return services
     }
+
+    /// Prometheus `/metrics` plus `/healthz` and `/readyz` on one loopback listener.
+    func makeMetricsServer(store: MetricStore) -> HTTPServer {
+        let exposition = PrometheusExposition(store: store, counters: counters)
+        let readiness = self.readiness
+        var router = HTTPRouter()
+        router.add(config.prometheus.path) { req in
+            let (contentType, body) = exposition.scrape(accept: req.headers.first(name: "accept"))
+            return HTTPResponse(status: .ok, contentType: contentType, body: body).compressed(for: req)
+        }
+        router.add(config.health.livePath) { _ in .text(.ok, "ok\n") }
+        router.add(config.health.readyPath) { _ in
+            readiness.isReady ? .text(.ok, "ready\n") : .text(.serviceUnavailable, "not ready\n")
+        }
+        let ep = config.prometheus.endpoint
+        return HTTPServer(
+            settings: .init(name: "prometheus", listener: .tcp(host: Self.host(ep.host), port: ep.port), maxBodyBytes: 64 << 10),
+            router: router, counters: counters, readiness: readiness, logger: logger
+        )
+    }
+
+    func makeEventReceivers(_ pipeline: Pipeline) -> [any Service] {
+        let ev = config.receivers.events
+        guard ev.enabled else { return [] }
+        let limits = EventLimits(maxLineBytes: ev.maxLineBytes, maxAttributes: ev.maxAttributes, maxDepth: ev.maxDepth)
+        var services: [any Service] = []
+        if let socket = ev.socket, !socket.isEmpty {
+            services.append(EventSocketReceiver(
+                settings: .init(name: "events", socketPath: socket, socketMode: ev.access.mode, socketGroup: ev.access.group, limits: limits),
+                pipeline: pipeline, readiness: readiness, logger: logger
+            ))
+        }
+        if let dgram = ev.datagramSocket, !dgram.isEmpty {
+            services.append(EventDatagramReceiver(
+                settings: .init(name: "events", socketPath: dgram, socketMode: ev.access.mode, socketGroup: ev.access.group, limits: limits),
+                pipeline: pipeline, readiness: readiness, logger: logger
+            ))
+        }
+        return services
+    }
+
+    func makeGRPCReceivers(_ pipeline: Pipeline) -> [any Service] {
+        let grpc = config.receivers.otlp.grpc
+        guard grpc.enabled else { return [] }
+        let stats = OTLPReceiverStats(receiver: "otlp_grpc", counters: counters, logger: logger)
+        var listeners: [OTLPGRPCReceiver.Listener] = []
+        if let socket = grpc.socket, !socket.isEmpty {
+            listeners.append(.unix(path: socket, mode: grpc.access.mode, group: grpc.access.group))
+        }
+        if let ep = grpc.endpoint { listeners.append(.tcp(host: Self.host(ep.host), port: ep.port)) }
+        return listeners.map { l in
+            OTLPGRPCReceiver(
+                settings: .init(receiver: "otlp_grpc", listener: l, maxMessageBytes: grpc.maxMessageBytes),
+                pipeline: pipeline, readiness: readiness, stats: stats, logger: logger
+            )
+        }
+    }
+
+    func makeHTTPReceivers(_ pipeline: Pipeline) -> [any Service] {
+        let http = config.receivers.otlp.http
+        guard http.enabled else { return [] }
+        let stats = OTLPReceiverStats(receiver: "otlp_http", counters: counters, logger: logger)
+        var listeners: [HTTPListener] = []
+        if let s = http.socket, !s.isEmpty {
+            listeners.append(.unix(path: s, mode: http.access.mode, group: http.access.group,
+                                   allowlist: PeerAllowlist(uids: http.access.allowedUIDs, gids: http.access.allowedGIDs)))
+        }
+        if let ep = http.endpoint { listeners.append(.tcp(host: Self.host(ep.host), port: ep.port)) }
+        return listeners.map { l in
+            OTLPHTTPReceiver(settings: .init(listener: l, maxBodyBytes: http.maxBodyBytes),
+                             pipeline: pipeline, readiness: readiness, stats: stats, logger: logger)
+        }
+    }
+
+    static func host(_ h: String) -> String { h == "localhost" ? "127.0.0.1" : h }
 
     /// The group of all services; SIGTERM/SIGINT start a graceful shutdown bounded by
     /// `service.shutdown_grace_period` (tests pass no signals and call `triggerGracefulShutdown()`).
@@ -73,24 +169,18 @@ public struct SidecarApp: Sendable {
         onReady: @escaping @Sendable ([(String, String)]) -> Void = { _ in }
     ) throws -> ServiceGroup {
         let services = try makeServices(onReady: onReady)
-        return ServiceGroup(configuration: .init(
+        var c = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: signals,
             cancellationSignals: [],
             logger: logger
-        ).with(maximumGracefulShutdownDuration: config.service.shutdownGracePeriod))
+        )
+        c.maximumGracefulShutdownDuration = config.service.shutdownGracePeriod
+        return ServiceGroup(configuration: c)
     }
 
     /// Runs until SIGTERM/SIGINT or a service fails.
     public func run(onReady: @escaping @Sendable ([(String, String)]) -> Void = { _ in }) async throws {
         try await makeServiceGroup(onReady: onReady).run()
-    }
-}
-
-extension ServiceGroupConfiguration {
-    func with(maximumGracefulShutdownDuration d: Duration) -> Self {
-        var c = self
-        c.maximumGracefulShutdownDuration = d
-        return c
     }
 }

@@ -36,4 +36,7 @@ enum Workloads {
             scopeSpans: [ScopeSpans(scope: InstrumentationScope(name: "mcp-gateway", version: "1.4.2"), spans: spans)]
         )])
     }
+
+    /// A ~470-byte event-protocol span line with 8 attributes (the issue's reference shape).
+    static let eventSpanLine = #"{"type":"span","name":"tools/call search_docs","traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01","kind":"server","startTimeUnixNano":"1763800000000000000","durationMs":12.5,"attributes":{"mcp.method.name":"tools/call","mcp.tool.name":"search_docs","mcp.server.name":"github","mcp.session.id":"sess-42-4f1c9a7e","server.address":"github.internal.example.com","server.port":8443,"user.id":"u-4711","gen_ai.usage.input_tokens":512},"status":{"code":"ok"}}"#
 }

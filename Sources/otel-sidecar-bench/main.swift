@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import EventProtocol
 import OTLPWire
 import SidecarModel
 
@@ -58,6 +59,39 @@ rows.append(Row(name: "OTLP/JSON decode, 512 spans x 8 attrs", nsPerOp: Harness.
 rows.append(Row(name: "OTLP/JSON encode, 512 spans x 8 attrs", nsPerOp: Harness.measure(iterations: iters / 4) {
     blackHole(OTLPJSON.encode(request))
 }, bytesPerOp: json.count, itemsPerOp: 512, baseline: "memcpy"))
+
+// Event protocol: decoding span lines of ~470 bytes, beside a newline scan of the same bytes.
+let eventLine = Workloads.eventSpanLine
+let eventLines = Array(repeating: eventLine, count: 1000).joined(separator: "\n") + "\n"
+let eventBytes = Array(eventLines.utf8)
+let eventDecoder = EventDecoder(clock: { 1_763_000_000_000_000_000 }, randomID: { 42 })
+precondition((try? eventDecoder.decode(eventLine)) != nil, "event line decodes")
+rows.append(Row(name: "newline scan of 1000 event lines (baseline)", nsPerOp: Harness.measure(iterations: iters * 5) {
+    var n = 0
+    eventBytes.withUnsafeBytes { raw in
+        var p = raw.baseAddress!
+        var left = raw.count
+        while left > 0, let nl = memchr(p, 0x0A, left) {
+            n += 1
+            let used = UnsafeRawPointer(nl) - p + 1
+            p += used
+            left -= used
+        }
+    }
+    blackHole(n)
+}, bytesPerOp: eventBytes.count, itemsPerOp: 1000, baseline: "-"))
+rows.append(Row(name: "event line decode, 1000 span lines of \(eventLine.utf8.count) B", nsPerOp: Harness.measure(iterations: iters / 2) {
+    eventBytes.withUnsafeBytes { raw in
+        var p = raw.baseAddress!
+        var left = raw.count
+        while left > 0, let nl = memchr(p, 0x0A, left) {
+            let len = UnsafeRawPointer(nl) - p
+            blackHole(try? eventDecoder.decode(UnsafeRawBufferPointer(start: p, count: len)))
+            p += len + 1
+            left -= len + 1
+        }
+    }
+}, bytesPerOp: eventBytes.count, itemsPerOp: 1000, baseline: "newline scan"))
 
 func fmt(_ d: Double, _ places: Int = 1) -> String {
     var s = String(Int((d * pow(10, Double(places))).rounded()))

@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import Logging
 import SidecarConfig
+import Redaction
 import SidecarRuntime
 
 @main
@@ -13,7 +14,7 @@ struct OtelSidecar: AsyncParsableCommand {
         abstract: "An OTLP sidecar collector: receives telemetry from a proxy, masks PII, and forwards it.",
         discussion: "Exit codes: 0 clean exit, 1 runtime failure, 2 invalid configuration, 64 bad command line.",
         version: SidecarVersion.string,
-        subcommands: [Run.self, Validate.self, ShowConfig.self, Version.self],
+        subcommands: [Run.self, Validate.self, ShowConfig.self, Redact.self, HealthCheck.self, Version.self],
         defaultSubcommand: Run.self
     )
 }
@@ -38,6 +39,13 @@ struct ConfigOptions: ParsableArguments {
         if let logLevel { o.append("logging.level=\(logLevel)") }
         if let logFormat { o.append("logging.format=\(logFormat)") }
         return o
+    }
+
+    /// Loads again for a SIGHUP reload: errors are thrown to the caller (which keeps the old rules).
+    func loadQuietly() throws -> SidecarConfiguration {
+        let yaml = try config.map { try readFile($0) }
+        return try ConfigLoader.load(yaml: yaml, environment: ProcessEnvironment.current, overrides: allOverrides)
+            .resolvingSecretFiles(readFile: SidecarConfiguration.readTextFile)
     }
 
     func load() throws -> SidecarConfiguration {
@@ -69,7 +77,8 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let config = try options.load()
         let logger = LogBootstrap.bootstrapSidecar(config.logging)
-        let app = SidecarApp(config: config, logger: logger)
+        let loader = options
+        let app = SidecarApp(config: config, logger: logger, reloadConfiguration: { try loader.loadQuietly() })
         do {
             try await app.run(onReady: { addresses in Banner.print(addresses) })
         } catch let e as SidecarApp.StartupError {
@@ -90,7 +99,14 @@ struct Validate: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        _ = try options.load()
+        let config = try options.load()
+        // Patterns are compiled here too, so a bad regular expression is caught before deploying.
+        let issues = Processors.check(config.processors)
+        if !issues.isEmpty {
+            printError("invalid configuration\(options.config.map { " in \($0)" } ?? ""):")
+            for issue in issues { printError("  \(issue)") }
+            throw ExitCode(2)
+        }
         print("configuration is valid")
     }
 }

@@ -9,5 +9,6 @@ let package = Package(
     targets: [
         .executableTarget(name: "FuzzProtobuf", dependencies: [.product(name: "OTLPWire", package: "otel-sidecar")]),
         .executableTarget(name: "FuzzJSON", dependencies: [.product(name: "OTLPWire", package: "otel-sidecar")]),
+        .executableTarget(name: "FuzzEventLine", dependencies: [.product(name: "EventProtocol", package: "otel-sidecar")]),
     ]
 )

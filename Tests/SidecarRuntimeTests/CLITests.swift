@@ -106,7 +106,7 @@ struct CLITests {
         let minimal = Self.repoRoot.appendingPathComponent("deploy/config/minimal.yaml").path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["--config", minimal]
+        p.arguments = ["--config", minimal, "--set", "receivers.otlp.grpc.endpoint=127.0.0.1:0", "--set", "receivers.otlp.http.endpoint=127.0.0.1:0", "--set", "prometheus.endpoint=127.0.0.1:0"]
         p.currentDirectoryURL = URL(fileURLWithPath: dir)
         let err = Pipe()
         p.standardError = err

@@ -19,7 +19,7 @@ struct EventSocketTests {
 
             """)
             c.shutdownWrite()
-            let replies = c.readAll().split(separator: "\n").map(String.init)
+            let replies = try await offThread { c.readAll() }.split(separator: "\n").map(String.init)
             #expect(replies.count == 2)
             #expect(replies.first?.contains(#""line":3"#) == true)
             #expect(replies.first?.contains("invalid_json") == true)
@@ -50,7 +50,7 @@ struct EventSocketTests {
             }
             good.shutdownWrite()
             bad.shutdownWrite()
-            _ = good.readAll()
+            _ = try await offThread { good.readAll() }
             #expect(try await live.eventually { live.exportedSpans().count == 500 })
             let names = Set(live.exportedSpans().map(\.name))
             #expect(names == Set((0..<500).map { "good-\($0)" }))
@@ -69,7 +69,7 @@ struct EventSocketTests {
             try await Task.sleep(for: .milliseconds(20))
             c.send(#"me":"split"}"# + "\n" + #"{"type":"span","name":"cut"#)
             c.shutdownWrite()
-            _ = c.readAll()
+            _ = try await offThread { c.readAll() }
             #expect(try await live.eventually {
                 live.counter("otel_sidecar_event_errors_total", [("receiver", "events"), ("reason", "truncated")]) == 1
             })
@@ -103,6 +103,35 @@ struct EventSocketTests {
             let second = SidecarTestSupport.app(try LiveSidecar.config(dir: dir))
             await #expect(throws: (any Error).self) { try await second.makeServiceGroup(signals: []).run() }
             #expect(FileManager.default.fileExists(atPath: live.eventsSocket))
+        }
+    }
+
+    static func sendDatagrams(_ messages: [String], to path: String) -> [Int] {
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        return messages.map { msg in
+            msg.utf8CString.withUnsafeBufferPointer { b in
+                withUnsafePointer(to: &addr) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        sendto(fd, b.baseAddress, b.count - 1, 0, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func oneEventPerDatagram() async throws {
+        try await LiveSidecar.with { live in
+            let messages = [#"{"type":"span","name":"dgram-1"}"#, "garbage", #"{"type":"span","name":"dgram-2"}"# + "\n"]
+            let sent = Self.sendDatagrams(messages, to: live.dir + "/run/events.dgram")
+            #expect(sent == messages.map(\.utf8.count))
+            let arrived = try await live.eventually { live.exportedSpans().count == 2 }
+            #expect(arrived)
+            #expect(Set(live.exportedSpans().map(\.name)) == ["dgram-1", "dgram-2"])
+            #expect(live.counter("otel_sidecar_event_errors_total", [("receiver", "events"), ("reason", "invalid_json")]) == 1)
         }
     }
 

@@ -14,6 +14,12 @@ struct LiveSidecar {
     let app: SidecarApp
     var eventsSocket: String { dir + "/run/events.sock" }
     var consolePath: String { dir + "/console.jsonl" }
+    var grpcSocket: String { dir + "/run/otlp-grpc.sock" }
+
+    /// The TCP address a receiver bound (port 0 in the configuration picks a free one).
+    func address(_ name: String) -> String? {
+        app.readiness.addresses.first(where: { $0.0 == name })?.1
+    }
 
     static func makeDirectory() -> String {
         let dir = NSTemporaryDirectory() + "otel-sidecar-test-\(UUID().uuidString.prefix(8))"
@@ -26,7 +32,17 @@ struct LiveSidecar {
         receivers:
           events:
             socket: \(dir)/run/events.sock
+            datagram_socket: \(dir)/run/events.dgram
             max_line_bytes: 4096
+          otlp:
+            grpc:
+              socket: \(dir)/run/otlp-grpc.sock
+              endpoint: 127.0.0.1:0
+            http:
+              socket: \(dir)/run/otlp-http.sock
+              endpoint: 127.0.0.1:0
+        prometheus:
+          endpoint: 127.0.0.1:0
         exporters:
           - name: console
             protocol: console
@@ -51,7 +67,15 @@ struct LiveSidecar {
                 try await group.run()
                 return nil
             }
-            while !app.readiness.isReady { try await Task.sleep(for: .milliseconds(2)) }
+            var waited = 0
+            while !app.readiness.isReady {
+                waited += 1
+                if waited > 5000 {
+                    await group.triggerGracefulShutdown()
+                    throw HarnessError(description: "the sidecar did not become ready: \(app.readiness.addresses)")
+                }
+                try await Task.sleep(for: .milliseconds(2))
+            }
             let result = try await body(live)
             await group.triggerGracefulShutdown()
             var value: T?
@@ -86,7 +110,7 @@ struct LiveSidecar {
 }
 
 /// A blocking Unix stream client for tests.
-final class UnixClient {
+final class UnixClient: @unchecked Sendable {
     let fd: Int32
 
     init(path: String) throws {
@@ -102,7 +126,7 @@ final class UnixClient {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard rc == 0 else {
-            close(fd)
+            // deinit closes fd (it runs even when this initializer throws): never close it twice.
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
     }
@@ -135,4 +159,19 @@ final class UnixClient {
     }
 
     deinit { close(fd) }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs blocking work (a subprocess, a blocking socket read) on its own thread, so the test never parks one
+/// of the few cooperative threads that the sidecar's own async code (gRPC handlers) needs to make progress.
+func offThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
+        let t = Thread {
+            do { c.resume(returning: try body()) } catch { c.resume(throwing: error) }
+        }
+        t.start()
+    }
 }
