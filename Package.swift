@@ -143,7 +143,7 @@ let package = Package(
             name: "SidecarRuntimeTests",
             dependencies: [
                 "SidecarRuntime", "SidecarConfig", "Pipeline", "Ingest", "EventProtocol", "SidecarModel", "OTLPWire",
-                log, lifecycle,
+                log, lifecycle, .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             exclude: ["python"],
             swiftSettings: strictSettings

@@ -2,7 +2,9 @@
 import Glibc
 #endif
 import EventProtocol
+import MetricStore
 import OTLPWire
+import Redaction
 import SidecarModel
 
 /// `otel-sidecar-bench [--json FILE] [--quick]`: codec benchmarks, each beside its baseline in the same run.
@@ -102,23 +104,44 @@ func fmt(_ d: Double, _ places: Int = 1) -> String {
     return s
 }
 
-let ceiling = rows[0]
 print("# otel-sidecar benchmarks\n")
 print("- command: `make bench` (`.build/release/otel-sidecar-bench`)")
 print("- machine: \(Machine.describe())")
 print("- figures: thread CPU time, best of 7 rounds; ratios against a baseline measured in the same run\n")
-print("| benchmark | µs/op | MB/s | items/s | vs ceiling |")
+print("## Codecs and the event protocol\n")
+print("| benchmark | µs/op | MB/s | items/s | vs its baseline |")
 print("|---|---:|---:|---:|---:|")
+let baselineNames = ["memcpy": rows[0], "newline scan": rows.first { $0.name.hasPrefix("newline scan") } ?? rows[0]]
 for r in rows {
-    let ratio = r.baseline == "-" ? "1.00" : fmt(r.nsPerOp / ceiling.nsPerOp * Double(ceiling.bytesPerOp) / Double(r.bytesPerOp), 2) + "x slower"
+    var ratio = "baseline"
+    if let b = baselineNames[r.baseline] {
+        ratio = fmt(r.nsPerOp / b.nsPerOp * Double(b.bytesPerOp) / Double(r.bytesPerOp), 1) + "× slower than \(r.baseline)"
+    }
     print("| \(r.name) | \(fmt(r.nsPerOp / 1000, 1)) | \(fmt(r.mbPerSec, 0)) | \(fmt(r.itemsPerSec, 0)) | \(ratio) |")
 }
 
+// Processors: redaction cost per span with the default rules, beside the same run with redaction off.
+let redaction = quick ? RedactionBenchmark.run(rounds: 3, batches: 20) : RedactionBenchmark.run()
+print("\n## Processors (redaction, default rules; MCP tool-call spans, 5% carrying PII)\n")
+print("| benchmark | ns/span |")
+print("|---|---:|")
+for r in redaction { print("| \(r.name) | \(fmt(r.nsPerSpan, 0)) |") }
+
+// Metric store: ns per metric event aggregated beside a dictionary-increment baseline; scrape of 10k series.
+let metricStore = MetricStoreBenchmark.run()
+print("\n## Metric store\n")
+print("| benchmark | value | unit |")
+print("|---|---:|---|")
+for r in metricStore { print("| \(r.name) | \(fmt(r.value, 1)) | \(r.unit) |") }
+
 if let jsonPath {
-    var out = "{\"benchmarks\":["
-    out += rows.map { r in
-        "{\"name\":\"\(r.name)\",\"ns_per_op\":\(fmt(r.nsPerOp, 0)),\"bytes_per_op\":\(r.bytesPerOp),\"items_per_op\":\(r.itemsPerOp),\"mb_per_s\":\(fmt(r.mbPerSec, 1)),\"items_per_s\":\(fmt(r.itemsPerSec, 0))}"
-    }.joined(separator: ",")
+    var out = "{\"machine\":\"\(Machine.describe())\",\"benchmarks\":["
+    var items = rows.map { r in
+        "{\"name\":\"\(r.name)\",\"ns_per_op\":\(fmt(r.nsPerOp, 0)),\"bytes_per_op\":\(r.bytesPerOp),\"items_per_op\":\(r.itemsPerOp),\"mb_per_s\":\(fmt(r.mbPerSec, 1)),\"items_per_s\":\(fmt(r.itemsPerSec, 0)),\"baseline\":\"\(r.baseline)\"}"
+    }
+    items += redaction.map { "{\"name\":\"\($0.name)\",\"ns_per_span\":\(fmt($0.nsPerSpan, 1))}" }
+    items += metricStore.map { "{\"name\":\"\($0.name)\",\"value\":\(fmt($0.value, 3)),\"unit\":\"\($0.unit)\"}" }
+    out += items.joined(separator: ",")
     out += "]}\n"
     if let f = fopen(jsonPath, "w") {
         fputs(out, f)

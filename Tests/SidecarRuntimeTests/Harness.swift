@@ -54,11 +54,12 @@ struct LiveSidecar {
 
     static func with<T: Sendable>(
         dir: String = makeDirectory(), notifySocket: String? = nil, extraConfig: String = "",
+        logHandler: (any LogHandler)? = nil,
         _ body: @Sendable (LiveSidecar) async throws -> T
     ) async throws -> T {
         let config = try Self.config(dir: dir, extra: extraConfig)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        var logger = logHandler.map { h in Logger(label: "test", factory: { _ in h }) } ?? Logger(label: "test")
+        logger.logLevel = logHandler == nil ? .critical : .trace
         let app = SidecarApp(config: config, logger: logger, notifySocket: notifySocket)
         let group = try app.makeServiceGroup(signals: [])
         let live = LiveSidecar(dir: dir, app: app)
