@@ -20,13 +20,17 @@ public final class EventSocketReceiver: Service, Sendable {
         public var socketMode: UInt32
         public var socketGroup: String?
         public var limits: EventLimits
+        /// Peers (SO_PEERCRED uid/gid) allowed to connect; unrestricted when empty.
+        public var allowlist: PeerAllowlist
 
-        public init(name: String = "events", socketPath: String, socketMode: UInt32 = 0o660, socketGroup: String? = nil, limits: EventLimits = EventLimits()) {
+        public init(name: String = "events", socketPath: String, socketMode: UInt32 = 0o660, socketGroup: String? = nil,
+                    limits: EventLimits = EventLimits(), allowlist: PeerAllowlist = .anyone) {
             self.name = name
             self.socketPath = socketPath
             self.socketMode = socketMode
             self.socketGroup = socketGroup
             self.limits = limits
+            self.allowlist = allowlist
         }
     }
 
@@ -54,11 +58,12 @@ public final class EventSocketReceiver: Service, Sendable {
         try UnixSocketFiles.prepare(path: path)
         let decoder = EventDecoder(limits: settings.limits)
         let log = RateLimitedLog(logger: logger)
+        let gate = PeerGate(receiver: settings.name, allowlist: settings.allowlist, counters: pipeline.counters, logger: logger)
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture {
+                gate.admit(channel).flatMapThrowing { [self] in
                     let handler = EventLineHandler(receiver: settings.name, decoder: decoder, pipeline: pipeline, stats: stats, log: log)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let id = ObjectIdentifier(channel)

@@ -111,10 +111,12 @@ public struct SidecarApp: Sendable {
         let ev = config.receivers.events
         guard ev.enabled else { return [] }
         let limits = EventLimits(maxLineBytes: ev.maxLineBytes, maxAttributes: ev.maxAttributes, maxDepth: ev.maxDepth)
+        let allowlist = PeerAllowlist(uids: ev.access.allowedUIDs, gids: ev.access.allowedGIDs)
         var services: [any Service] = []
         if let socket = ev.socket, !socket.isEmpty {
             services.append(EventSocketReceiver(
-                settings: .init(name: "events", socketPath: socket, socketMode: ev.access.mode, socketGroup: ev.access.group, limits: limits),
+                settings: .init(name: "events", socketPath: socket, socketMode: ev.access.mode, socketGroup: ev.access.group,
+                                limits: limits, allowlist: allowlist),
                 pipeline: pipeline, readiness: readiness, logger: logger
             ))
         }

@@ -87,6 +87,28 @@ struct EventSocketTests {
         }
     }
 
+    @Test func aPeerOutsideTheAllowlistIsRejectedAndCounted() async throws {
+        // These tests run as one uid; an allowlist that names only another uid must shut it out.
+        let other = getuid() == 12345 ? 12346 : 12345
+        try await LiveSidecar.with(eventsExtra: "allowed_uids: [\(other)]") { live in
+            let c = try UnixClient(path: live.eventsSocket)
+            c.send(#"{"type":"span","name":"should-not-arrive"}"# + "\n")
+            let answer = try await offThread { c.readAll() }
+            #expect(answer.isEmpty)
+            #expect(try await live.eventually {
+                live.counter("otel_sidecar_receiver_peer_rejected_total", [("receiver", "events")]) == 1
+            })
+            #expect(live.exportedSpans().isEmpty)
+        }
+        try await LiveSidecar.with(eventsExtra: "allowed_uids: [\(getuid())]") { live in
+            let c = try UnixClient(path: live.eventsSocket)
+            c.send(#"{"type":"span","name":"allowed"}"# + "\n")
+            c.shutdownWrite()
+            _ = try await offThread { c.readAll() }
+            #expect(try await live.eventually { live.exportedSpans().map(\.name) == ["allowed"] })
+        }
+    }
+
     @Test func aStaleSocketIsReplacedButALiveOneIsNot() async throws {
         let dir = LiveSidecar.makeDirectory()
         try FileManager.default.createDirectory(atPath: dir + "/run", withIntermediateDirectories: true)

@@ -27,13 +27,14 @@ struct LiveSidecar {
         return dir
     }
 
-    static func config(dir: String, extra: String = "") throws -> SidecarConfiguration {
+    static func config(dir: String, extra: String = "", eventsExtra: String = "") throws -> SidecarConfiguration {
         let yaml = """
         receivers:
           events:
             socket: \(dir)/run/events.sock
             datagram_socket: \(dir)/run/events.dgram
             max_line_bytes: 4096
+            \(eventsExtra)
           otlp:
             grpc:
               socket: \(dir)/run/otlp-grpc.sock
@@ -53,11 +54,11 @@ struct LiveSidecar {
     }
 
     static func with<T: Sendable>(
-        dir: String = makeDirectory(), notifySocket: String? = nil, extraConfig: String = "",
+        dir: String = makeDirectory(), notifySocket: String? = nil, extraConfig: String = "", eventsExtra: String = "",
         logHandler: (any LogHandler)? = nil,
         _ body: @Sendable (LiveSidecar) async throws -> T
     ) async throws -> T {
-        let config = try Self.config(dir: dir, extra: extraConfig)
+        let config = try Self.config(dir: dir, extra: extraConfig, eventsExtra: eventsExtra)
         var logger = logHandler.map { h in Logger(label: "test", factory: { _ in h }) } ?? Logger(label: "test")
         logger.logLevel = logHandler == nil ? .critical : .trace
         let app = SidecarApp(config: config, logger: logger, notifySocket: notifySocket)
