@@ -37,10 +37,13 @@ test: venv ## Build everything and run all tests (Swift, then Python)
 	OTEL_SIDECAR_PYTHON=$(CURDIR)/$(VENV_PY) $(SWIFT) test --skip-build
 	@if [ -d Tests/Deploy ]; then $(VENV_PY) -m pytest -q Tests/Deploy; fi
 
-bench: ## Run the benchmarks (release build) and write $(BENCH_OUT)/report.md and report.json
+bench: venv ## Run the benchmarks (release build) and write $(BENCH_OUT)/report.md and report.json
 	$(SWIFT) build -c release --product otel-sidecar-bench
+	$(SWIFT) build -c release --product otel-sidecar
 	@mkdir -p $(BENCH_OUT)
 	./.build/release/otel-sidecar-bench --json $(BENCH_OUT)/report.json | tee $(BENCH_OUT)/report.md
+	$(VENV_PY) Tests/Benchmarks/ingest_bench.py --sidecar .build/release/otel-sidecar --json $(BENCH_OUT)/ingest.json \
+		| tee -a $(BENCH_OUT)/report.md
 
 fuzz: ## Run each libFuzzer target for FUZZ_SECONDS (default 600) from the golden corpora
 	cd Tests/Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library

