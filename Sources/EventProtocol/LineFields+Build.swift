@@ -57,7 +57,7 @@ extension LineFields {
             return SpanKind(rawValue: k)
         }
         guard let kindText else { return .internal }
-        switch kindText.lowercased() {
+        switch Self.asciiLower(kindText) {
         case "internal", "span_kind_internal": return .internal
         case "server", "span_kind_server": return .server
         case "client", "span_kind_client": return .client
@@ -71,7 +71,7 @@ extension LineFields {
     func buildMetric(_ d: EventDecoder) throws(EventError) -> MetricEvent {
         guard let name, !name.isEmpty else { throw EventError(.missingField, "a metric needs a \"name\"") }
         guard let kindText else { throw EventError(.missingField, "a metric needs a \"kind\" (counter, updowncounter, gauge, histogram)") }
-        guard let kind = MetricKind(rawValue: kindText.lowercased()) else {
+        guard let kind = MetricKind(rawValue: Self.asciiLower(kindText)) else {
             throw EventError(.invalidValue, "metric kind \"\(kindText)\" is not counter, updowncounter, gauge or histogram")
         }
         guard let value else { throw EventError(.missingField, "a metric needs a numeric \"value\"") }
@@ -102,7 +102,7 @@ extension LineFields {
 
     /// Severity number from common level names (OTel log data model's mapping).
     static func severity(from text: String) -> Int32 {
-        switch text.lowercased() {
+        switch asciiLower(text) {
         case "trace": return 1
         case "debug": return 5
         case "info", "information", "notice": return 9
@@ -112,4 +112,5 @@ extension LineFields {
         default: return 0
         }
     }
+
 }

@@ -51,6 +51,10 @@ struct LineFields {
             else if k == "durationNano" { durationNanos = try s.readUInt64() }
             else if k == "durationMs" {
                 let at = s.pos
+                if let ns = Self.exactMillisToNanos(&s) {
+                    durationNanos = ns
+                    return
+                }
                 let ms = try s.readDouble()
                 guard ms.isFinite, ms >= 0, ms < 1.8e13 else { throw WireError(.invalidNumber, at: at, "durationMs must be a non-negative number") }
                 durationNanos = UInt64(ms * 1_000_000)
@@ -124,6 +128,33 @@ struct LineFields {
         }
     }
 
+    /// `12`, `12.5`, `0.125`: milliseconds with at most 6 decimals become nanoseconds exactly, without a
+    /// detour through Double. Anything else (exponents, more decimals, strings) returns nil, untouched.
+    static func exactMillisToNanos(_ s: inout JSONScanner) -> UInt64? {
+        var copy = s
+        guard let t = try? copy.readNumberToken(), copy.base[t.start] != UInt8(ascii: "-") else { return nil }
+        var whole: UInt64 = 0
+        var frac: UInt64 = 0
+        var fracDigits = 0
+        var seenDot = false
+        for i in t.start..<(t.start + t.count) {
+            let c = copy.base[i]
+            if c == UInt8(ascii: ".") { seenDot = true; continue }
+            guard let d = c.asciiDigit else { return nil }
+            if seenDot {
+                fracDigits += 1
+                if fracDigits > 6 { return nil }
+                frac = frac * 10 + d
+            } else {
+                if whole > 10_000_000_000 { return nil }
+                whole = whole * 10 + d
+            }
+        }
+        while fracDigits < 6 { frac *= 10; fracDigits += 1 }
+        s = copy
+        return whole * 1_000_000 + frac
+    }
+
     static func int64(_ s: JSONScanner, _ t: JSONScanner.NumberToken) -> Int64? {
         var copy = s
         copy.pos = t.start
@@ -138,29 +169,49 @@ struct LineFields {
 
     static func traceID(_ s: inout JSONScanner) throws(WireError) -> TraceID {
         let at = s.pos
-        let str = try s.readString()
-        guard let id = TraceID(hex: str), id.isValid else { throw WireError(.invalidID, at: at, "traceId must be 32 hex digits, not all zero") }
+        let id: TraceID? = try s.readRawString { b, _ in
+            guard b.count == 32, let h = hex64(b, 0), let l = hex64(b, 16), h != 0 || l != 0 else { return nil }
+            return TraceID(high: h, low: l)
+        }
+        guard let id else { throw WireError(.invalidID, at: at, "traceId must be 32 hex digits, not all zero") }
         return id
     }
 
     static func spanID(_ s: inout JSONScanner) throws(WireError) -> SpanID {
         let at = s.pos
-        let str = try s.readString()
-        guard let id = SpanID(hex: str), id.isValid else { throw WireError(.invalidID, at: at, "span id must be 16 hex digits, not all zero") }
+        let id: SpanID? = try s.readRawString { b, _ in
+            guard b.count == 16, let v = hex64(b, 0), v != 0 else { return nil }
+            return SpanID(v)
+        }
+        guard let id else { throw WireError(.invalidID, at: at, "span id must be 16 hex digits, not all zero") }
         return id
     }
 
-    /// W3C `traceparent`: `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`.
+    /// W3C `traceparent`: `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>` (a future version may
+    /// append fields after another `-`). Parsed in place, without building strings.
     static func traceparent(_ s: inout JSONScanner) throws(WireError) -> (TraceID, SpanID, UInt8) {
         let at = s.pos
-        let str = try s.readString()
-        let parts = str.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count >= 4, parts[0].count == 2, parts[0] != "ff",
-              let t = TraceID(hex: parts[1]), t.isValid, let p = SpanID(hex: parts[2]), p.isValid,
-              parts[3].count == 2, let f = UInt8(parts[3], radix: 16),
-              parts[0] != "00" || parts.count == 4
-        else { throw WireError(.invalidID, at: at, "traceparent must look like 00-<32 hex>-<16 hex>-<2 hex>") }
-        return (t, p, f)
+        let parsed: (TraceID, SpanID, UInt8)? = try s.readRawString { b, _ in
+            guard b.count >= 55, b[2] == 0x2D, b[35] == 0x2D, b[52] == 0x2D,
+                  let version = hexByte(b, 0), version != 0xFF, b.count == 55 || (version != 0 && b[55] == 0x2D),
+                  let h = hex64(b, 3), let l = hex64(b, 19), let p = hex64(b, 36), let f = hexByte(b, 53),
+                  h != 0 || l != 0, p != 0
+            else { return nil }
+            return (TraceID(high: h, low: l), SpanID(p), f)
+        }
+        guard let parsed else { throw WireError(.invalidID, at: at, "traceparent must look like 00-<32 hex>-<16 hex>-<2 hex>") }
+        return parsed
+    }
+
+    @inline(__always)
+    static func hexByte(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt8? {
+        guard let hi = HexDigits.value(of: b[i]), let lo = HexDigits.value(of: b[i + 1]) else { return nil }
+        return hi << 4 | lo
+    }
+
+    @inline(__always)
+    static func hex64(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt64? {
+        HexDigits.parse64(UnsafeBufferPointer(rebasing: b[i..<(i + 16)]))
     }
 
     static func status(_ s: inout JSONScanner) throws(WireError) -> SpanStatus {
@@ -179,9 +230,14 @@ struct LineFields {
         return st
     }
 
+    @inline(__always)
+    static func asciiLower(_ s: String) -> String {
+        s.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) ? s.lowercased() : s
+    }
+
     static func statusCode(_ s: inout JSONScanner) throws(WireError) -> StatusCode {
         let at = s.pos
-        switch try s.readString().lowercased() {
+        switch asciiLower(try s.readString()) {
         case "unset", "status_code_unset": return .unset
         case "ok", "status_code_ok": return .ok
         case "error", "status_code_error": return .error
@@ -221,5 +277,13 @@ struct LineFields {
         case .object:
             return .map(try flatAttributes(&s, limits: limits))
         }
+    }
+}
+
+extension UInt8 {
+    @inline(__always)
+    var asciiDigit: UInt64? {
+        let d = self &- UInt8(ascii: "0")
+        return d < 10 ? UInt64(d) : nil
     }
 }

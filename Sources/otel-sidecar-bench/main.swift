@@ -12,12 +12,14 @@ import SidecarModel
 var args = CommandLine.arguments.dropFirst()
 var jsonPath: String?
 var quick = false
+var only: String?
 while let a = args.popFirst() {
     switch a {
     case "--json": jsonPath = args.popFirst()
     case "--quick": quick = true
+    case "--only": only = args.popFirst()  // run only the benchmarks whose name contains this (for profiling)
     default:
-        print("usage: otel-sidecar-bench [--json FILE] [--quick]")
+        print("usage: otel-sidecar-bench [--json FILE] [--quick] [--only NAME]")
         exit(2)
     }
 }
@@ -34,6 +36,15 @@ struct Row {
 }
 
 var rows: [Row] = []
+
+/// Whether a benchmark runs (all of them unless `--only`).
+@MainActor func selected(_ name: String) -> Bool { only.map { name.contains($0) } ?? true }
+
+/// Measures `body` when selected; otherwise records nothing.
+@MainActor func bench(_ name: String, iterations: Int, bytes: Int, items: Int, baseline: String, _ body: () -> Void) {
+    guard selected(name) else { return }
+    rows.append(Row(name: name, nsPerOp: Harness.measure(iterations: iterations, body), bytesPerOp: bytes, itemsPerOp: items, baseline: baseline))
+}
 let scale = quick ? 10 : 1
 
 // Codec: a 512-span request with 8 attributes per span.
@@ -45,22 +56,22 @@ precondition((try? OTLPJSON.decodeTraces(json)) == request, "JSON round trip")
 
 let iters = 200 / scale
 var sink = [UInt8](repeating: 0, count: pb.count)
-rows.append(Row(name: "memcpy of the protobuf bytes (ceiling)", nsPerOp: Harness.measure(iterations: iters * 20) {
+bench("memcpy of the protobuf bytes (ceiling)", iterations: iters * 20, bytes: pb.count, items: 512, baseline: "-") {
     sink.withUnsafeMutableBytes { dst in pb.withUnsafeBytes { src in dst.copyMemory(from: src) } }
     blackHole(sink)
-}, bytesPerOp: pb.count, itemsPerOp: 512, baseline: "-"))
-rows.append(Row(name: "protobuf decode, 512 spans x 8 attrs", nsPerOp: Harness.measure(iterations: iters) {
+}
+bench("protobuf decode, 512 spans x 8 attrs", iterations: iters, bytes: pb.count, items: 512, baseline: "memcpy") {
     blackHole(try? OTLPProtobuf.decodeTraces(pb))
-}, bytesPerOp: pb.count, itemsPerOp: 512, baseline: "memcpy"))
-rows.append(Row(name: "protobuf encode, 512 spans x 8 attrs", nsPerOp: Harness.measure(iterations: iters) {
+}
+bench("protobuf encode, 512 spans x 8 attrs", iterations: iters, bytes: pb.count, items: 512, baseline: "memcpy") {
     blackHole(OTLPProtobuf.encode(request))
-}, bytesPerOp: pb.count, itemsPerOp: 512, baseline: "memcpy"))
-rows.append(Row(name: "OTLP/JSON decode, 512 spans x 8 attrs", nsPerOp: Harness.measure(iterations: iters / 4) {
+}
+bench("OTLP/JSON decode, 512 spans x 8 attrs", iterations: iters / 4, bytes: json.count, items: 512, baseline: "memcpy") {
     blackHole(try? OTLPJSON.decodeTraces(json))
-}, bytesPerOp: json.count, itemsPerOp: 512, baseline: "memcpy"))
-rows.append(Row(name: "OTLP/JSON encode, 512 spans x 8 attrs", nsPerOp: Harness.measure(iterations: iters / 4) {
+}
+bench("OTLP/JSON encode, 512 spans x 8 attrs", iterations: iters / 4, bytes: json.count, items: 512, baseline: "memcpy") {
     blackHole(OTLPJSON.encode(request))
-}, bytesPerOp: json.count, itemsPerOp: 512, baseline: "memcpy"))
+}
 
 // Event protocol: decoding span lines of ~470 bytes, beside a newline scan of the same bytes.
 let eventLine = Workloads.eventSpanLine
@@ -68,7 +79,7 @@ let eventLines = Array(repeating: eventLine, count: 1000).joined(separator: "\n"
 let eventBytes = Array(eventLines.utf8)
 let eventDecoder = EventDecoder(clock: { 1_763_000_000_000_000_000 }, randomID: { 42 })
 precondition((try? eventDecoder.decode(eventLine)) != nil, "event line decodes")
-rows.append(Row(name: "newline scan of 1000 event lines (baseline)", nsPerOp: Harness.measure(iterations: iters * 5) {
+bench("newline scan of 1000 event lines (baseline)", iterations: iters * 5, bytes: eventBytes.count, items: 1000, baseline: "-") {
     var n = 0
     eventBytes.withUnsafeBytes { raw in
         var p = raw.baseAddress!
@@ -81,8 +92,8 @@ rows.append(Row(name: "newline scan of 1000 event lines (baseline)", nsPerOp: Ha
         }
     }
     blackHole(n)
-}, bytesPerOp: eventBytes.count, itemsPerOp: 1000, baseline: "-"))
-rows.append(Row(name: "event line decode, 1000 span lines of \(eventLine.utf8.count) B", nsPerOp: Harness.measure(iterations: iters / 2) {
+}
+bench("event line decode, 1000 span lines of \(eventLine.utf8.count) B", iterations: iters / 2, bytes: eventBytes.count, items: 1000, baseline: "newline scan") {
     eventBytes.withUnsafeBytes { raw in
         var p = raw.baseAddress!
         var left = raw.count
@@ -93,7 +104,7 @@ rows.append(Row(name: "event line decode, 1000 span lines of \(eventLine.utf8.co
             left -= len + 1
         }
     }
-}, bytesPerOp: eventBytes.count, itemsPerOp: 1000, baseline: "newline scan"))
+}
 
 func fmt(_ d: Double, _ places: Int = 1) -> String {
     var s = String(Int((d * pow(10, Double(places))).rounded()))
@@ -111,7 +122,9 @@ print("- figures: thread CPU time, best of 7 rounds; ratios against a baseline m
 print("## Codecs and the event protocol\n")
 print("| benchmark | µs/op | MB/s | items/s | vs its baseline |")
 print("|---|---:|---:|---:|---:|")
-let baselineNames = ["memcpy": rows[0], "newline scan": rows.first { $0.name.hasPrefix("newline scan") } ?? rows[0]]
+var baselineNames: [String: Row] = [:]
+if let m = rows.first(where: { $0.name.hasPrefix("memcpy") }) { baselineNames["memcpy"] = m }
+if let n = rows.first(where: { $0.name.hasPrefix("newline scan") }) { baselineNames["newline scan"] = n }
 for r in rows {
     var ratio = "baseline"
     if let b = baselineNames[r.baseline] {
@@ -121,14 +134,14 @@ for r in rows {
 }
 
 // Processors: redaction cost per span with the default rules, beside the same run with redaction off.
-let redaction = quick ? RedactionBenchmark.run(rounds: 3, batches: 20) : RedactionBenchmark.run()
+let redaction = !selected("redaction") ? [] : quick ? RedactionBenchmark.run(rounds: 3, batches: 20) : RedactionBenchmark.run()
 print("\n## Processors (redaction, default rules; MCP tool-call spans, 5% carrying PII)\n")
 print("| benchmark | ns/span |")
 print("|---|---:|")
 for r in redaction { print("| \(r.name) | \(fmt(r.nsPerSpan, 0)) |") }
 
 // Metric store: ns per metric event aggregated beside a dictionary-increment baseline; scrape of 10k series.
-let metricStore = MetricStoreBenchmark.run()
+let metricStore = selected("metric store") ? MetricStoreBenchmark.run() : []
 print("\n## Metric store\n")
 print("| benchmark | value | unit |")
 print("|---|---:|---|")
