@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// The OTLP/gRPC receiver on one listener (a Unix socket or a TCP address). One `Service` per listener.
 public final class OTLPGRPCReceiver: Service, Sendable, CustomStringConvertible {
     public enum Listener: Sendable {
-        case unix(path: String, mode: UInt32, group: String?)
+        case unix(path: String, mode: UInt32, group: String?, allowlist: PeerAllowlist = .anyone)
         case tcp(host: String, port: Int)
     }
 
@@ -47,8 +47,12 @@ public final class OTLPGRPCReceiver: Service, Sendable, CustomStringConvertible 
 
     public func run() async throws {
         let address: GRPCNIOTransportCore.SocketAddress
+        var gate: PeerGate?
+        if case .unix(_, _, _, let allowlist) = settings.listener, !allowlist.isUnrestricted {
+            gate = PeerGate(receiver: settings.receiver, allowlist: allowlist, counters: pipeline.counters, logger: logger)
+        }
         switch settings.listener {
-        case .unix(let path, _, _):
+        case .unix(let path, _, _, _):
             try UnixSocketFiles.prepare(path: path)
             address = .unixDomainSocket(path: path)
         case .tcp(let host, let port):
@@ -60,6 +64,10 @@ public final class OTLPGRPCReceiver: Service, Sendable, CustomStringConvertible 
             config: .defaults { c in
                 c.rpc.maxRequestPayloadSize = settings.maxMessageBytes
                 c.compression.enabledAlgorithms = [.gzip, .deflate]
+                if let gate {
+                    // Every accepted connection passes the SO_PEERCRED allowlist first; a refused peer is closed.
+                    c.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in gate.admit(channel) }
+                }
             }
         )
         let server = GRPCServer(transport: transport, services: [OTLPGRPCService(receiver: settings.receiver, pipeline: pipeline, stats: stats)])
@@ -67,7 +75,7 @@ public final class OTLPGRPCReceiver: Service, Sendable, CustomStringConvertible 
             group.addTask { try await server.serve() }
             let bound = try await transport.listeningAddress
             var shown = "\(bound)"
-            if case .unix(let path, let mode, let groupName) = settings.listener {
+            if case .unix(let path, let mode, let groupName, _) = settings.listener {
                 try UnixSocketFiles.applyAccess(path: path, mode: mode, group: groupName)
                 shown = "unix://\(path)"
             } else if let ip = bound.ipv4 {
@@ -80,7 +88,7 @@ public final class OTLPGRPCReceiver: Service, Sendable, CustomStringConvertible 
             try? await gracefulShutdown()
             server.beginGracefulShutdown()
         }
-        if case .unix(let path, _, _) = settings.listener { unlink(path) }
+        if case .unix(let path, _, _, _) = settings.listener { unlink(path) }
         logger.info("stopped", metadata: ["receiver": "\(readinessName)"])
     }
 }

@@ -138,7 +138,8 @@ public struct SidecarApp: Sendable {
         let stats = OTLPReceiverStats(receiver: "otlp_grpc", counters: counters, logger: logger)
         var listeners: [OTLPGRPCReceiver.Listener] = []
         if let socket = grpc.socket, !socket.isEmpty {
-            listeners.append(.unix(path: socket, mode: grpc.access.mode, group: grpc.access.group))
+            listeners.append(.unix(path: socket, mode: grpc.access.mode, group: grpc.access.group,
+                                   allowlist: PeerAllowlist(uids: grpc.access.allowedUIDs, gids: grpc.access.allowedGIDs)))
         }
         if let ep = grpc.endpoint { listeners.append(.tcp(host: Self.host(ep.host), port: ep.port)) }
         return listeners.map { l in

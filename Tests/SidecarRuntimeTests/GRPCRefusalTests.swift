@@ -14,7 +14,7 @@ struct RefusingSink: TelemetrySink {
 /// The OTLP/gRPC receiver's error answers as a real gRPC client (grpcio) sees them.
 @Suite("OTLP/gRPC receiver refusals and bad requests", .serialized)
 struct GRPCRefusalTests {
-    func withReceiver(_ sink: any TelemetrySink, _ body: @Sendable (String, CounterRegistry) async throws -> Void) async throws {
+    func withReceiver(_ sink: any TelemetrySink, allowlist: PeerAllowlist = .anyone, _ body: @Sendable (String, CounterRegistry) async throws -> Void) async throws {
         let dir = LiveSidecar.makeDirectory()
         let counters = CounterRegistry()
         let readiness = Readiness()
@@ -22,7 +22,7 @@ struct GRPCRefusalTests {
         logger.logLevel = .critical
         let pipeline = Pipeline(sinks: [sink], counters: counters)
         let receiver = OTLPGRPCReceiver(
-            settings: .init(listener: .unix(path: dir + "/grpc.sock", mode: 0o660, group: nil)),
+            settings: .init(listener: .unix(path: dir + "/grpc.sock", mode: 0o660, group: nil, allowlist: allowlist)),
             pipeline: pipeline, readiness: readiness,
             stats: OTLPReceiverStats(receiver: "otlp_grpc", counters: counters, logger: logger), logger: logger)
         let group = ServiceGroup(services: [receiver], logger: logger)
@@ -58,6 +58,19 @@ struct GRPCRefusalTests {
             // The connection and the receiver survive: a good request right after is accepted.
             let ok = try await Self.call(target)
             #expect(ok["code"] as? String == "OK")
+        }
+    }
+
+    @Test func aPeerOutsideTheAllowlistCannotCall() async throws {
+        let other: UInt32 = getuid() == 12345 ? 12346 : 12345
+        try await withReceiver(DiscardingSink(name: "discard", counters: CounterRegistry()), allowlist: PeerAllowlist(uids: [other])) { target, counters in
+            let r = try await Self.call(target)
+            #expect(r["code"] as? String == "UNAVAILABLE")
+            #expect(counters.value("otel_sidecar_receiver_peer_rejected_total", [("receiver", "otlp_grpc")]) >= 1)
+        }
+        try await withReceiver(DiscardingSink(name: "discard", counters: CounterRegistry()), allowlist: PeerAllowlist(uids: [getuid()])) { target, _ in
+            let r = try await Self.call(target)
+            #expect(r["code"] as? String == "OK")
         }
     }
 }
