@@ -86,7 +86,14 @@ import Testing
         #expect(sent == client.acceptedItems)
         #expect(h.counters.value("otel_sidecar_exporter_received_items_total", [("exporter", "test"), ("signal", "traces")]) > 0)
         if let spillSettings = settings.spill {
-            let reopened = try DiskSpill(settings: spillSettings)
+            // The lock can outlive close() for an instant when another test spawns a process at that moment
+            // (the child holds inherited descriptors until its exec closes them): retry briefly.
+            var reopenedSpill: DiskSpill?
+            for _ in 0..<200 where reopenedSpill == nil {
+                reopenedSpill = try? DiskSpill(settings: spillSettings)
+                if reopenedSpill == nil { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            let reopened = try reopenedSpill ?? DiskSpill(settings: spillSettings)
             for (s, b) in h.service.accounting() {
                 #expect(reopened.recovery.items[s] == b.spilled, "seed \(seed) \(s)")
             }
