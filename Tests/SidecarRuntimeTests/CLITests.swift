@@ -127,4 +127,37 @@ struct CLITests {
         #expect(p.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: dir + "/.run/events.sock"))
     }
+
+    @Test func redactMasksStdinWithTheConfiguredRules() throws {
+        let path = try write("""
+        processors:
+          redaction:
+            masks:
+              - name: order
+                pattern: 'ORD-[0-9]{6}'
+        """)
+        let r = try Self.runWithInput(["redact", "--config", path], input: "mail jane.doe@example.com about ORD-123456\nnothing to hide here\n")
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines == ["mail [REDACTED:email] about [REDACTED:order]", "nothing to hide here"], "\(lines)")
+    }
+
+    static func runWithInput(_ args: [String], input: String) throws -> Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        let inp = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        p.standardInput = inp
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        inp.fileHandleForWriting.write(Data(input.utf8))
+        try inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
 }

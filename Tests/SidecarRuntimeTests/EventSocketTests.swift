@@ -39,6 +39,18 @@ struct EventSocketTests {
         }
     }
 
+    @Test func socatAsTheClient() async throws {
+        try await LiveSidecar.with { live in
+            let socket = live.eventsSocket
+            let r = try await offThread {
+                try Shell.run("/bin/sh", ["-c", #"printf '%s\n%s\n' '{"type":"span","name":"from-socat"}' 'oops' | socat -t 2 - UNIX-CONNECT:"# + socket])
+            }
+            #expect(r.status == 0, "\(r.output)")
+            #expect(r.output.contains(#""line":2"#), "\(r.output)")
+            #expect(try await live.eventually { live.exportedSpans().map(\.name) == ["from-socat"] })
+        }
+    }
+
     @Test func aGarbageFloodOnOneConnectionDoesNotCostAnotherConnectionItsData() async throws {
         try await LiveSidecar.with { live in
             let bad = try UnixClient(path: live.eventsSocket)
