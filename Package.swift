@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System libraries: PCRE2 (JIT regular expressions for PII masks) and zlib (gzip).
@@ -56,6 +58,22 @@ let package = Package(
             dependencies: ["SidecarModel", "OTLPWire", "Pipeline", "SidecarConfig", log, lifecycle],
             swiftSettings: strictSettings
         ),
+        // Exporters: OTLP/gRPC (grpc-swift-2), OTLP/HTTP (async-http-client), console; TLS/mTLS, gzip.
+        .target(
+            name: "Export",
+            dependencies: [
+                "Delivery", "OTLPWire", "SidecarModel", "SidecarConfig", "Pipeline", "CZlib",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                log, lifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
         // Receivers (SwiftNIO): event protocol (stream + datagram), OTLP/gRPC, OTLP/HTTP and the HTTP server.
         .target(
             name: "Ingest",
@@ -75,7 +93,7 @@ let package = Package(
         .target(
             name: "SidecarRuntime",
             dependencies: [
-                "Pipeline", "Ingest", "EventProtocol", "OTLPWire", "SidecarConfig", "Redaction", "MetricStore", "Delivery",
+                "Pipeline", "Ingest", "EventProtocol", "OTLPWire", "SidecarConfig", "Redaction", "MetricStore", "Delivery", "Export",
                 log, lifecycle,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -119,6 +137,16 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ExportTests",
+            dependencies: [
+                "Export", "Delivery", "Pipeline", "OTLPWire", "SidecarModel", "SidecarConfig",
+                log, lifecycle,
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            exclude: ["python"],
             swiftSettings: strictSettings
         ),
         .testTarget(

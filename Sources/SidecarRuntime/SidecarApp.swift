@@ -1,4 +1,6 @@
+import Delivery
 import EventProtocol
+import Export
 import Ingest
 import Logging
 import MetricStore
@@ -35,9 +37,11 @@ public struct SidecarApp: Sendable {
         public var description: String
     }
 
-    /// The exporters' sinks.
-    func makeExporterSinks() throws -> [any TelemetrySink] {
+    /// The exporters' sinks, and the services they need (client connections, then the delivery service:
+    /// registered before the receivers, so shutdown drains them after intake stops).
+    func makeExporters(gauges: DeliveryGauges) throws -> (sinks: [any TelemetrySink], services: [any Service]) {
         var sinks: [any TelemetrySink] = []
+        var services: [any Service] = []
         for e in config.exporters {
             switch e.protocol {
             case .console where e.path == "/dev/null":
@@ -46,7 +50,22 @@ public struct SidecarApp: Sendable {
             case .console:
                 sinks.append(try ConsoleExporter(name: e.name, path: e.path, counters: counters))
             default:
-                throw StartupError(description: "exporter '\(e.name)': protocol \(e.protocol.rawValue) is not available yet in this build; use protocol: console")
+                let made: (client: any ExportClient, services: [any Service])
+                do {
+                    made = try ExportClients.make(for: e, logger: logger)
+                } catch {
+                    throw StartupError(description: "exporter '\(e.name)': \(error)")
+                }
+                let delivery: DeliveryService
+                do {
+                    delivery = try DeliveryService(exporter: e, client: made.client, counters: counters, gauges: gauges,
+                                                   logger: logger, shutdownGracePeriod: config.service.shutdownGracePeriod)
+                } catch {
+                    throw StartupError(description: "exporter '\(e.name)': \(error)")
+                }
+                services += made.services
+                services.append(delivery)
+                sinks.append(delivery)
             }
         }
         if sinks.isEmpty {
@@ -54,7 +73,7 @@ public struct SidecarApp: Sendable {
             logger.notice("no exporter configured: writing received telemetry to stdout as OTLP/JSON lines")
             sinks.append(try ConsoleExporter(name: "console", path: nil, counters: counters))
         }
-        return sinks
+        return (sinks, services)
     }
 
     public func makeServices(onReady: @escaping @Sendable ([(String, String)]) -> Void) throws -> [any Service] {
@@ -71,16 +90,19 @@ public struct SidecarApp: Sendable {
             throw StartupError(description: "span metrics: \(error)")
         }
         let store = MetricStore(config: .default, spanMetrics: spanMetrics, counters: counters)
-        let pipeline = Pipeline(sinks: try makeExporterSinks() + [store], counters: counters, processor: processors)
+        let gauges = DeliveryGauges()
+        let exporters = try makeExporters(gauges: gauges)
+        let pipeline = Pipeline(sinks: exporters.sinks + [store], counters: counters, processor: processors)
 
         var services: [any Service] = []
         if config.prometheus.enabled {
-            services.append(makeMetricsServer(store: store))
+            services.append(makeMetricsServer(store: store, gauges: gauges))
         }
+        services += exporters.services
         services += makeEventReceivers(pipeline)
         services += makeGRPCReceivers(pipeline)
         services += makeHTTPReceivers(pipeline)
-        if !services.contains(where: { !($0 is HTTPServer) }) {
+        if !services.contains(where: { $0 is EventSocketReceiver || $0 is EventDatagramReceiver || $0 is OTLPGRPCReceiver || $0 is OTLPHTTPReceiver }) {
             throw StartupError(description: "no receiver is enabled: enable receivers.events or receivers.otlp")
         }
         if let reload = reloadConfiguration {
@@ -91,8 +113,14 @@ public struct SidecarApp: Sendable {
     }
 
     /// Prometheus `/metrics` plus `/healthz` and `/readyz` on one loopback listener.
-    func makeMetricsServer(store: MetricStore) -> HTTPServer {
-        let exposition = PrometheusExposition(store: store, counters: counters)
+    func makeMetricsServer(store: MetricStore, gauges: DeliveryGauges) -> HTTPServer {
+        let exposition = PrometheusExposition(store: store, counters: counters, extra: [{
+            // Delivery's queue/spill/breaker gauges and export-duration histograms, read at each scrape.
+            ExtraTelemetry(gauges: gauges.snapshot(), histograms: gauges.histograms().map { h in
+                let s = h.snapshot
+                return HistogramSeries(name: h.name, labels: h.labels, bounds: h.bounds, bucketCounts: s.buckets, sum: s.sum, count: s.count)
+            })
+        }])
         let readiness = self.readiness
         var router = HTTPRouter()
         router.add(config.prometheus.path) { req in

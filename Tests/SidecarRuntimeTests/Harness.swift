@@ -27,7 +27,7 @@ struct LiveSidecar {
         return dir
     }
 
-    static func config(dir: String, extra: String = "", eventsExtra: String = "") throws -> SidecarConfiguration {
+    static func config(dir: String, extra: String = "", eventsExtra: String = "", exporters: String? = nil) throws -> SidecarConfiguration {
         let yaml = """
         receivers:
           events:
@@ -45,9 +45,7 @@ struct LiveSidecar {
         prometheus:
           endpoint: 127.0.0.1:0
         exporters:
-          - name: console
-            protocol: console
-            path: \(dir)/console.jsonl
+        \(exporters ?? "  - name: console\n    protocol: console\n    path: \(dir)/console.jsonl")
         \(extra)
         """
         return try ConfigLoader.load(yaml: yaml, environment: [:])
@@ -55,10 +53,11 @@ struct LiveSidecar {
 
     static func with<T: Sendable>(
         dir: String = makeDirectory(), notifySocket: String? = nil, extraConfig: String = "", eventsExtra: String = "",
+        exporters: String? = nil,
         logHandler: (any LogHandler)? = nil,
         _ body: @Sendable (LiveSidecar) async throws -> T
     ) async throws -> T {
-        let config = try Self.config(dir: dir, extra: extraConfig, eventsExtra: eventsExtra)
+        let config = try Self.config(dir: dir, extra: extraConfig, eventsExtra: eventsExtra, exporters: exporters)
         var logger = logHandler.map { h in Logger(label: "test", factory: { _ in h }) } ?? Logger(label: "test")
         logger.logLevel = logHandler == nil ? .critical : .trace
         let app = SidecarApp(config: config, logger: logger, notifySocket: notifySocket)
