@@ -88,8 +88,11 @@ struct ForwardingTests {
             let headers = arrived("grpc", "traces").first?["headers"] as? [String: Any]
             #expect(headers?["x-api-key"] as? String == "s3cr3t-forwarding-key")
             #expect(backend.records().contains { $0["answer"] as? String == "unavailable" }, "the scripted failure happened")
-            #expect(live.counter("otel_sidecar_exporter_sent_items_total", [("exporter", "grpc-backend"), ("signal", "traces")]) == 1)
-            #expect(live.counter("otel_sidecar_exporter_sent_items_total", [("exporter", "http-backend"), ("signal", "traces")]) == 1)
+            // The backend records a request before it answers: the sidecar counts it sent once the answer is in.
+            #expect(try await live.eventually {
+                live.counter("otel_sidecar_exporter_sent_items_total", [("exporter", "grpc-backend"), ("signal", "traces")]) == 1
+                    && live.counter("otel_sidecar_exporter_sent_items_total", [("exporter", "http-backend"), ("signal", "traces")]) == 1
+            })
         }
     }
 }
