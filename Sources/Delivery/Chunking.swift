@@ -27,56 +27,38 @@ enum Chunking {
     }
 
     static func splitTraces(_ d: TracesData, _ maxItems: Int) -> [TracesData] {
-        var out: [TracesData] = []
-        var cur: [ResourceSpans] = []
-        var n = 0
-        for rs in d.resourceSpans {
-            var shell = rs
-            shell.scopeSpans = []
-            var open = false
-            for ss in rs.scopeSpans {
-                var start = 0
-                while start < ss.spans.count {
-                    let take = Swift.min(maxItems - n, ss.spans.count - start)
-                    var part = ss
-                    part.spans = Array(ss.spans[start..<(start + take)])
-                    if !open { cur.append(shell); open = true }
-                    cur[cur.count - 1].scopeSpans.append(part)
-                    n += take
-                    start += take
-                    if n == maxItems {
-                        out.append(TracesData(resourceSpans: cur))
-                        cur = []
-                        n = 0
-                        open = false
-                    }
-                }
-            }
-        }
-        if n > 0 { out.append(TracesData(resourceSpans: cur)) }
-        return out
+        splitNested(d.resourceSpans, \.scopeSpans, \.spans, maxItems).map { TracesData(resourceSpans: $0) }
     }
 
     static func splitLogs(_ d: LogsData, _ maxItems: Int) -> [LogsData] {
-        var out: [LogsData] = []
-        var cur: [ResourceLogs] = []
+        splitNested(d.resourceLogs, \.scopeLogs, \.logRecords, maxItems).map { LogsData(resourceLogs: $0) }
+    }
+
+    /// Resource → scope → items, cut into parts of at most `maxItems` items; each part keeps its items'
+    /// resource and scope (copied without their other children).
+    static func splitNested<R, S, I>(
+        _ resources: [R], _ scopes: WritableKeyPath<R, [S]>, _ items: WritableKeyPath<S, [I]>, _ maxItems: Int
+    ) -> [[R]] {
+        var out: [[R]] = []
+        var cur: [R] = []
         var n = 0
-        for rl in d.resourceLogs {
-            var shell = rl
-            shell.scopeLogs = []
+        for r in resources {
+            var shell = r
+            shell[keyPath: scopes] = []
             var open = false
-            for sl in rl.scopeLogs {
+            for s in r[keyPath: scopes] {
+                let all = s[keyPath: items]
                 var start = 0
-                while start < sl.logRecords.count {
-                    let take = Swift.min(maxItems - n, sl.logRecords.count - start)
-                    var part = sl
-                    part.logRecords = Array(sl.logRecords[start..<(start + take)])
+                while start < all.count {
+                    let take = Swift.min(maxItems - n, all.count - start)
+                    var part = s
+                    part[keyPath: items] = Array(all[start..<(start + take)])
                     if !open { cur.append(shell); open = true }
-                    cur[cur.count - 1].scopeLogs.append(part)
+                    cur[cur.count - 1][keyPath: scopes].append(part)
                     n += take
                     start += take
                     if n == maxItems {
-                        out.append(LogsData(resourceLogs: cur))
+                        out.append(cur)
                         cur = []
                         n = 0
                         open = false
@@ -84,7 +66,7 @@ enum Chunking {
                 }
             }
         }
-        if n > 0 { out.append(LogsData(resourceLogs: cur)) }
+        if n > 0 { out.append(cur) }
         return out
     }
 

@@ -111,6 +111,7 @@ public final class ManualClock: DeliveryClock {
 
     /// Moves time forward and wakes every sleeper whose deadline has come.
     public func advance(by duration: Duration) {
+        // safe: the manual clock is driven by tests only.
         precondition(duration >= .zero, "a clock does not go back")
         let due = state.withLock { s -> [Sleeper] in
             s.now += duration

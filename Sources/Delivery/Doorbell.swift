@@ -53,6 +53,7 @@ final class Doorbell: Sendable {
                         s.rung = false
                         return true
                     }
+                    // safe: the delivery loop is the doorbell's only waiter, by construction.
                     precondition(s.waiter == nil, "Doorbell has one waiter")
                     s.waiter = (id, c)
                     swap(&watchers, &s.parkWatchers)

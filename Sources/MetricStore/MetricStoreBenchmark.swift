@@ -25,6 +25,7 @@ public enum MetricStoreBenchmark {
                     }
                 }
             }
+            // safe: checks the benchmark itself (a dev tool), never operator input.
             precondition(totals.count == 100)
         }
         results.append(("baseline_dictionary_increment", baseline / Double(events), "ns/event"))
@@ -32,6 +33,7 @@ public enum MetricStoreBenchmark {
         let counterCost = best(rounds: 5) {
             let store = MetricStore(counters: CounterRegistry(), clock: ManualMetricClock())
             for data in batches { _ = store.consume(.metrics(data)) }
+            // safe: checks the benchmark itself (a dev tool), never operator input.
             precondition(store.seriesCount == 100)
         }
         results.append(("store_counter_event", counterCost / Double(events), "ns/event"))
@@ -52,6 +54,7 @@ public enum MetricStoreBenchmark {
                 for e in rawEvents[chunk..<min(chunk + 100, rawEvents.count)] { batch.add(metric: e) }
                 n += batch.metrics?.dataPointCount ?? 0
             }
+            // safe: checks the benchmark itself (a dev tool), never operator input.
             precondition(n == events)
         }
         results.append(("event_to_otlp_conversion", conversionCost / Double(events), "ns/event"))
@@ -144,6 +147,7 @@ public enum MetricStoreBenchmark {
             }
         }
         _ = store.consume(.metrics(batch.metrics!))
+        // safe: checks the benchmark itself (a dev tool), never operator input.
         precondition(store.seriesCount == 10_000)
         return store
     }

@@ -57,6 +57,7 @@ struct Features: Equatable {
         /// The bit for exactly `minimum` (0: none). A threshold without a bit is a programming error.
         static func bit(for minimum: Int, in table: [(Int, UInt64)]) -> UInt64 {
             if minimum == 0 { return 0 }
+            // safe: thresholds come only from the built-in detector table, never from configuration or data.
             guard let entry = table.first(where: { $0.0 == minimum }) else { preconditionFailure("no signature bit for \(minimum)") }
             return entry.1
         }

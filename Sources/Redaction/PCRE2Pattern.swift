@@ -126,6 +126,7 @@ final class PCRE2Scratch: @unchecked Sendable {
         // Fails only when malloc does (a few hundred bytes); a missing JIT stack falls back to PCRE2's
         // bounded 32 KiB default.
         let rc = cpcre2_scratch_init(raw, limits.matchLimit, limits.depthLimit, limits.heapLimitKiB, limits.jitStackBytes)
+        // safe: fails only when malloc of a few hundred bytes fails; there is no way to go on then.
         precondition(rc == 0, "out of memory creating PCRE2 match data")
     }
 

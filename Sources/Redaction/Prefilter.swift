@@ -16,6 +16,7 @@ struct Prefilter: Sendable, Equatable {
         typealias S = Features.Signature
         var m = UInt64(all)
         if any != 0 {
+            // safe: `any` sets come only from the built-in detector table.
             guard let bit = S.anyBits[any] else { preconditionFailure("no signature bit for this 'any' set") }
             m |= bit
         }
@@ -54,6 +55,7 @@ final class LiteralIndex: @unchecked Sendable {
 
     /// `groups[g]` is the literal list of group `g` (at most 64 groups; literals of three bytes or more).
     init(_ groups: [[String]]) {
+        // safe: StringEngine caps the groups at 64 before calling.
         precondition(groups.count <= 64)
         fold = .allocate(capacity: 256)
         for b in 0..<256 { fold[b] = KeyPatternSet.fold(UInt8(b)) }
@@ -63,6 +65,7 @@ final class LiteralIndex: @unchecked Sendable {
         for (g, literals) in groups.enumerated() {
             for literal in literals {
                 let folded = literal.utf8.map(KeyPatternSet.fold)
+                // safe: literals come only from the built-in detectors, all of three bytes or more.
                 precondition(folded.count >= 3, "literal prefilters need three bytes")
                 for a in Self.cases(folded[0]) {
                     for b in Self.cases(folded[1]) {

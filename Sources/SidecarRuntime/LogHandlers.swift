@@ -26,16 +26,23 @@ final class LogSink: Sendable {
     }
 }
 
-/// One JSON object per line: `{"time":...,"level":"info","logger":"otel-sidecar","msg":"...", metadata...}`.
-public struct JSONLogHandler: LogHandler {
+/// One log line per event on stderr, as JSON (`{"time":...,"level":"info","logger":"otel-sidecar","msg":"...",
+/// metadata...}`) or as text (`2026-11-22T10:00:00.123Z level logger: message key=value ...`).
+public struct SidecarLogHandler: LogHandler {
+    public enum Format: Sendable {
+        case json, text
+    }
+
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     let label: String
+    let format: Format
     let sink: LogSink
 
-    public init(label: String, level: Logger.Level) {
+    public init(label: String, level: Logger.Level, format: Format) {
         self.label = label
         self.logLevel = level
+        self.format = format
         self.sink = .stderr
     }
 
@@ -45,54 +52,27 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let level = event.level
-        let message = event.message
-        let explicit = event.metadata
-        var w = JSONWriter(capacity: 256)
-        w.object { w in
-            w.key("time"); w.string(LogTime.iso8601())
-            w.key("level"); w.string(level.rawValue)
-            w.key("logger"); w.string(label)
-            w.key("msg"); w.string(message.description)
-            let merged = self.metadata.merging(explicit ?? [:]) { $1 }
-            for k in merged.keys.sorted() {
-                w.key(k)
-                w.string(merged[k]!.description)
+        let merged = self.metadata.merging(event.metadata ?? [:]) { $1 }
+        let keys = merged.keys.sorted()
+        switch format {
+        case .json:
+            var w = JSONWriter(capacity: 256)
+            w.object { w in
+                w.key("time"); w.string(LogTime.iso8601())
+                w.key("level"); w.string(event.level.rawValue)
+                w.key("logger"); w.string(label)
+                w.key("msg"); w.string(event.message.description)
+                for k in keys {
+                    w.key(k)
+                    w.string(merged[k]!.description)
+                }
             }
+            sink.write(w.buf + [0x0A])
+        case .text:
+            var s = "\(LogTime.iso8601()) \(event.level.rawValue) \(label): \(event.message)"
+            for k in keys { s += " \(k)=\(merged[k]!)" }
+            sink.write(Array((s + "\n").utf8))
         }
-        var bytes = w.buf
-        bytes.append(0x0A)
-        sink.write(bytes)
-    }
-}
-
-/// `2026-11-22T10:00:00.123Z level logger: message key=value ...`
-public struct TextLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
-    let label: String
-    let sink: LogSink
-
-    public init(label: String, level: Logger.Level) {
-        self.label = label
-        self.logLevel = level
-        self.sink = .stderr
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        let level = event.level
-        let message = event.message
-        let explicit = event.metadata
-        let merged = self.metadata.merging(explicit ?? [:]) { $1 }
-        var s = "\(LogTime.iso8601()) \(level.rawValue) \(label): \(message)"
-        for k in merged.keys.sorted() { s += " \(k)=\(merged[k]!)" }
-        s += "\n"
-        sink.write(Array(s.utf8))
     }
 }
 

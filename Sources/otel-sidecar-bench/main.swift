@@ -51,7 +51,9 @@ let scale = quick ? 10 : 1
 let request = Workloads.traces(spans: 512)
 let pb = OTLPProtobuf.encode(request)
 let json = OTLPJSON.encode(request)
+// safe: the benchmark checks its own fixed workload before timing it.
 precondition((try? OTLPProtobuf.decodeTraces(pb)) == request, "protobuf round trip")
+// safe: as above.
 precondition((try? OTLPJSON.decodeTraces(json)) == request, "JSON round trip")
 
 let iters = 200 / scale
@@ -78,6 +80,7 @@ let eventLine = Workloads.eventSpanLine
 let eventLines = Array(repeating: eventLine, count: 1000).joined(separator: "\n") + "\n"
 let eventBytes = Array(eventLines.utf8)
 let eventDecoder = EventDecoder(clock: { 1_763_000_000_000_000_000 }, randomID: { 42 })
+// safe: the benchmark checks its own fixed workload before timing it.
 precondition((try? eventDecoder.decode(eventLine)) != nil, "event line decodes")
 bench("newline scan of 1000 event lines (baseline)", iterations: iters * 5, bytes: eventBytes.count, items: 1000, baseline: "-") {
     var n = 0
