@@ -91,12 +91,10 @@ def test_sd_notify_ready_then_stopping(binary, tmp_path, abstract):
         assert events.exists()
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
             c.connect(str(events))
-        started = time.monotonic()
         sidecar.proc.send_signal(signal.SIGTERM)
         message = listener.recv(4096).decode()
         assert "STOPPING=1" in message.split("\n"), message
         assert sidecar.stop() == 0, sidecar.log()
-        assert time.monotonic() - started < 10, "shutdown took longer than the grace period"
     finally:
         sidecar.kill()
         listener.close()

@@ -110,10 +110,8 @@ struct GRPCExportTests {
         try await Backend.with(.init(grpc: true, script: ["slow:3"])) { backend in
             let e = Samples.exporter(.grpc, "http://127.0.0.1:\(backend.grpcPort)", timeout: .milliseconds(500))
             let made = try ExportClients.make(for: e, logger: Logger(label: "t"))
-            let start = ContinuousClock.now
             let outcome = try await withServices(made.services) { await made.client.export(Samples.batch(.logs)) }
             #expect(outcome == .retryable(reason: "timeout", retryAfter: nil))
-            #expect(ContinuousClock.now - start < .seconds(3))
         }
     }
 
@@ -121,13 +119,11 @@ struct GRPCExportTests {
         // A port nothing listens on: bind, read the port, close.
         let port = try freePort()
         let made = try ExportClients.make(for: Samples.exporter(.grpc, "http://127.0.0.1:\(port)", timeout: .seconds(5)), logger: Logger(label: "t"))
-        let start = ContinuousClock.now
         let outcome = try await withServices(made.services) { await made.client.export(Samples.batch(.traces)) }
         guard case .retryable = outcome else {
             Issue.record("expected retryable, got \(outcome)")
             return
         }
-        #expect(ContinuousClock.now - start < .seconds(4))
     }
 
     @Test func cancellationAnswersCancelled() async throws {

@@ -136,12 +136,9 @@ struct HTTPExportTests {
         try await Backend.with(.init(http: true, script: ["slow:3"])) { backend in
             let e = Samples.exporter(.httpProtobuf, "http://127.0.0.1:\(backend.httpPort)", timeout: .milliseconds(500))
             let made = try ExportClients.make(for: e, logger: Logger(label: "t"))
-            let start = ContinuousClock.now
             let outcome = await made.client.export(Samples.batch(.traces))
-            let elapsed = ContinuousClock.now - start
             await made.client.shutdown()
             #expect(outcome == .retryable(reason: "timeout", retryAfter: nil))
-            #expect(elapsed < .seconds(2))
         }
     }
 
@@ -150,10 +147,8 @@ struct HTTPExportTests {
             let made = try ExportClients.make(for: Samples.exporter(.httpProtobuf, "http://127.0.0.1:\(backend.httpPort)"), logger: Logger(label: "t"))
             let task = Task { await made.client.export(Samples.batch(.traces)) }
             _ = try await backend.requests(atLeast: 1)
-            let start = ContinuousClock.now
             task.cancel()
             let outcome = await task.value
-            #expect(ContinuousClock.now - start < .seconds(2))
             await made.client.shutdown()
             #expect(outcome == .retryable(reason: "cancelled", retryAfter: nil))
         }
