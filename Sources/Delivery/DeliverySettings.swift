@@ -4,16 +4,8 @@ import SidecarModel
 /// Everything one exporter's delivery needs, from `exporters[]` plus what the configuration file does not
 /// say (the drain budget comes from `service.shutdown_grace_period`).
 public struct DeliverySettings: Sendable, Equatable {
-    /// When the disk spill is written to.
-    public enum SpillMode: String, Sendable, Equatable {
-        /// Only when the memory queue is full (and at shutdown for what could not be delivered). The default:
-        /// no disk I/O at all while the backend keeps up.
-        case overflow
-        /// Every accepted item is written to the spill before `consume` returns and delivered from there:
-        /// with `fsync: always`, nothing acknowledged to a client is lost even by SIGKILL or power loss, at the
-        /// price of a write (and an fsync) per received request on the receiving task.
-        case writeAhead = "write_ahead"
-    }
+    /// When the disk spill is written to (`exporters[].queue.spill.mode`).
+    public typealias SpillMode = SidecarConfiguration.SpillMode
 
     /// The signals this exporter sends; other signals are ignored by `consume` (neither received nor counted).
     public var signals: Set<Signal>
@@ -72,6 +64,7 @@ public struct DeliverySettings: Sendable, Equatable {
             retry: RetryPolicy(e.retry),
             breaker: .init(e.circuitBreaker),
             spill: e.queue.spill.enabled ? DiskSpill.Settings(e.queue.spill) : nil,
+            spillMode: e.queue.spill.mode,
             drainTimeout: shutdownGracePeriod * 0.8
         )
     }

@@ -52,6 +52,17 @@ extension SidecarConfiguration {
         case refuse
     }
 
+    /// `exporters[].queue.spill.mode`: when the disk spill is written to.
+    public enum SpillMode: String, Sendable, CaseIterable {
+        /// Only when the memory queue is full (and at shutdown for what could not be delivered). The default:
+        /// no disk I/O at all while the backend keeps up.
+        case overflow
+        /// Every accepted item is written to the spill before it is acknowledged and delivered from there:
+        /// with `fsync: always`, nothing acknowledged to a client is lost even by SIGKILL or power loss, at the
+        /// price of a write (and an fsync) per received request on the receiving task.
+        case writeAhead = "write_ahead"
+    }
+
     /// `exporters[].queue.spill.fsync`.
     public enum FsyncPolicy: String, Sendable, CaseIterable {
         case always, interval, never

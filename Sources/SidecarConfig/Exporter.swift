@@ -126,13 +126,16 @@ extension SidecarConfiguration {
             public var directory: String
             /// `max_bytes`, default 1GiB.
             public var maxBytes: Int
+            /// `mode`, default `overflow`.
+            public var mode: SpillMode
             /// `fsync`, default `interval`.
             public var fsync: FsyncPolicy
             /// `fsync_interval`, default 1s.
             public var fsyncInterval: Duration
 
-            public init(enabled: Bool = false, directory: String, maxBytes: Int = 1 << 30, fsync: FsyncPolicy = .interval, fsyncInterval: Duration = .seconds(1)) {
+            public init(enabled: Bool = false, directory: String, maxBytes: Int = 1 << 30, mode: SpillMode = .overflow, fsync: FsyncPolicy = .interval, fsyncInterval: Duration = .seconds(1)) {
                 self.enabled = enabled
+                self.mode = mode
                 self.directory = directory
                 self.maxBytes = maxBytes
                 self.fsync = fsync

@@ -31,6 +31,7 @@ extension Schema {
                     .value("enabled", \.enabled, .bool),
                     .value("directory", \.directory, .nonEmpty),
                     .value("max_bytes", \.maxBytes, .size()),
+                    .value("mode", \.mode, .enumeration),
                     .value("fsync", \.fsync, .enumeration),
                     .value("fsync_interval", \.fsyncInterval, .duration),
                 ]),
