@@ -51,7 +51,7 @@ let package = Package(
         // Processors: PII redaction (PCRE2), sampling, limits. No NIO.
         .target(name: "Redaction", dependencies: ["SidecarModel", "Pipeline", "SidecarConfig", "CPCRE2"], swiftSettings: strictSettings),
         // Metric aggregation, span-derived RED metrics, Prometheus exposition. No NIO.
-        .target(name: "MetricStore", dependencies: ["SidecarModel", "Pipeline", "EventProtocol"], swiftSettings: strictSettings),
+        .target(name: "MetricStore", dependencies: ["SidecarModel", "Pipeline", "EventProtocol", "SidecarConfig"], swiftSettings: strictSettings),
         // Per-exporter delivery: bounded queue, batcher, disk spill, retry, circuit breaker. No NIO.
         .target(
             name: "Delivery",
@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "SidecarRuntime",
             dependencies: [
-                "Pipeline", "Ingest", "EventProtocol", "OTLPWire", "SidecarConfig", "Redaction", "MetricStore", "Delivery", "Export",
+                "SidecarModel", "Pipeline", "Ingest", "EventProtocol", "OTLPWire", "SidecarConfig", "Redaction", "MetricStore", "Delivery", "Export",
                 log, lifecycle,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "otel-sidecar",
             dependencies: [
-                "SidecarRuntime", "SidecarConfig", "Redaction",
+                "SidecarRuntime", "SidecarConfig", "Redaction", "MetricStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 log, lifecycle,
             ],

@@ -45,6 +45,8 @@ public enum SelfTelemetryHelp {
         "otel_sidecar_exporter_export_duration_seconds": "Duration of export requests in seconds.",
         // Metric store.
         "otel_sidecar_metric_store_points_total": "Metric data points aggregated into the metric store.",
+        "otel_sidecar_metric_store_exports_total": "Periodic collections of the metric store for the OTLP export.",
+        "otel_sidecar_metric_store_exported_points_total": "Data points handed to the exporters by the periodic collections.",
         "otel_sidecar_metric_store_dropped_points_total": "Metric data points the metric store dropped, by reason.",
         "otel_sidecar_metric_store_overflow_points_total": "Data points aggregated into an overflow series because their metric reached its cardinality limit.",
         "otel_sidecar_metric_store_rebucketed_points_total": "Histogram points mapped approximately onto different bucket bounds.",

@@ -20,6 +20,7 @@ struct EnvironmentOverlay {
         set("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", \.processors.limits.maxAttributeValueLength, at: limits + "max_attribute_value_length", .int(), &config, &context)
         set("OTEL_SPAN_EVENT_COUNT_LIMIT", \.processors.limits.maxEvents, at: limits + "max_events", .int(), &config, &context)
         set("OTEL_SPAN_LINK_COUNT_LIMIT", \.processors.limits.maxLinks, at: limits + "max_links", .int(), &config, &context)
+        set("OTEL_METRIC_EXPORT_INTERVAL", \.metrics.exportInterval, at: "metrics.export_interval", .millisecondCount, &config, &context)
         applyPrometheus(to: &config, context: &context)
         OTLPEnvironment(overlay: self).apply(to: &config, context: &context)
     }

@@ -4,11 +4,15 @@ extension SidecarConfiguration {
         public var redaction: RedactionSettings
         public var sampling: SamplingSettings
         public var limits: LimitSettings
+        /// `processors.span_metrics`: RED metrics derived from spans (read by the metric store).
+        public var spanMetrics: SpanMetricsSettings
 
-        public init(redaction: RedactionSettings = .default, sampling: SamplingSettings = .default, limits: LimitSettings = .default) {
+        public init(redaction: RedactionSettings = .default, sampling: SamplingSettings = .default, limits: LimitSettings = .default,
+                    spanMetrics: SpanMetricsSettings = .default) {
             self.redaction = redaction
             self.sampling = sampling
             self.limits = limits
+            self.spanMetrics = spanMetrics
         }
 
         public static let `default` = Processors()

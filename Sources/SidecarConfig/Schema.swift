@@ -7,6 +7,7 @@ enum Schema {
             .section("receivers", \.receivers, receivers),
             .section("processors", \.processors, processors),
             .objects("exporters", \.exporters, exporter, make: { Config.Exporter(name: "", protocol: .console) }),
+            .section("metrics", \.metrics, metrics),
             .section("prometheus", \.prometheus, prometheus),
             .section("health", \.health, [
                 .value("live_path", \.livePath, .urlPath),
@@ -97,6 +98,42 @@ enum Schema {
                 .value("max_events", \.maxEvents, .int()),
                 .value("max_links", \.maxLinks, .int()),
             ]),
+            .section("span_metrics", \.spanMetrics, spanMetrics),
+        ]
+    }
+
+    static var spanMetrics: [Field<Config.SpanMetricsSettings>] {
+        [
+            .value("enabled", \.enabled, .bool),
+            .value("namespace", \.namespace, .nonEmpty),
+            .objects("dimensions", \.dimensions, [
+                .value("name", \.name, .nonEmpty),
+                .optional("default", \.defaultValue, .string),
+            ], make: { Config.SpanMetricsSettings.Dimension(name: "") }),
+            .list("duration_buckets", \.durationBuckets, .double(0...Double.greatestFiniteMagnitude)),
+            .list("allow_high_cardinality", \.allowHighCardinality, .nonEmpty),
+            .objects("attribute_sums", \.attributeSums, [
+                .value("attribute", \.attribute, .nonEmpty),
+                .list("by", \.by, .nonEmpty),
+                .optional("name", \.name, .nonEmpty),
+                .value("unit", \.unit, .string),
+                .optional("description", \.description, .string),
+            ], make: { Config.SpanMetricsSettings.AttributeSum(attribute: "") }),
+        ]
+    }
+
+    static var metrics: [Field<Config.MetricsSettings>] {
+        [
+            .value("export_interval", \.exportInterval, .duration),
+            .value("cardinality_limit", \.cardinalityLimit, .int(1...Int.max)),
+            .value("expiry", \.expiry, .duration),
+            .value("max_metrics", \.maxMetrics, .int(1...Int.max)),
+            .objects("histograms", \.histograms, [
+                .value("name", \.name, .nonEmpty),
+                .list("buckets", \.buckets, .double(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)),
+            ], make: { Config.HistogramBuckets(name: "", buckets: []) }),
+            .value("exponential_histogram_max_buckets", \.exponentialHistogramMaxBuckets, .int(2...160)),
+            .list("resource_attributes_as_labels", \.resourceAttributesAsLabels, .nonEmpty),
         ]
     }
 

@@ -12,6 +12,8 @@ public struct SidecarConfiguration: Sendable, Equatable {
     public var processors: Processors
     /// `exporters`: one delivery pipeline each (queue, batcher, breaker, retry). Default: none.
     public var exporters: [Exporter]
+    /// `metrics`: aggregation limits, histogram buckets and the periodic OTLP export of metrics.
+    public var metrics: MetricsSettings
     /// `prometheus`: the /metrics listener (also serves the health paths).
     public var prometheus: PrometheusSettings
     /// `health`: liveness and readiness paths on the prometheus listener.
@@ -26,6 +28,7 @@ public struct SidecarConfiguration: Sendable, Equatable {
         receivers: Receivers = .default,
         processors: Processors = .default,
         exporters: [Exporter] = [],
+        metrics: MetricsSettings = .default,
         prometheus: PrometheusSettings = .default,
         health: HealthSettings = .default,
         logging: LogSettings = .default,
@@ -35,6 +38,7 @@ public struct SidecarConfiguration: Sendable, Equatable {
         self.receivers = receivers
         self.processors = processors
         self.exporters = exporters
+        self.metrics = metrics
         self.prometheus = prometheus
         self.health = health
         self.logging = logging

@@ -118,6 +118,14 @@ extension ValueCodec where Value == Duration {
         }
         return .success(value)
     }, render: { .plain(ConfigUnits.formatDuration($0)) })
+
+    /// Whole milliseconds, as the `OTEL_*` interval and timeout variables are written.
+    static let millisecondCount = ValueCodec(expected: "a number of milliseconds", parse: { text in
+        guard let ms = Int(text.trimmingCharacters(in: .whitespaces)), ms >= 0 else {
+            return .failure(Failure(message: "expected a whole number of milliseconds, got '\(excerpt(text))'"))
+        }
+        return .success(.milliseconds(ms))
+    }, render: { .plain(ConfigUnits.formatDuration($0)) })
 }
 
 extension ValueCodec where Value == Config.Secret {

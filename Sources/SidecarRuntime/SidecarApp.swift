@@ -8,6 +8,7 @@ import Pipeline
 import Redaction
 import SidecarConfig
 import ServiceLifecycle
+import SidecarModel
 import UnixSignals
 
 /// Builds the sidecar's services from a validated configuration and runs them in one `ServiceGroup`.
@@ -83,22 +84,35 @@ public struct SidecarApp: Sendable {
         } catch {
             throw StartupError(description: error.issues.map(\.description).joined(separator: "; "))
         }
+        let metricIssues = MetricStoreConfig.check(config)
+        if !metricIssues.isEmpty {
+            throw StartupError(description: metricIssues.map(\.description).joined(separator: "; "))
+        }
         let spanMetrics: SpanMetrics
         do {
-            spanMetrics = try SpanMetrics(config: .default, counters: counters)
+            spanMetrics = try SpanMetrics(config: SpanMetricsConfig(config.processors.spanMetrics), counters: counters)
         } catch {
-            throw StartupError(description: "span metrics: \(error)")
+            throw StartupError(description: "processors.span_metrics: \(error)")
         }
-        let store = MetricStore(config: .default, spanMetrics: spanMetrics, counters: counters)
+        let store = MetricStore(config: MetricStoreConfig(config.metrics), spanMetrics: spanMetrics, counters: counters)
         let gauges = DeliveryGauges()
         let exporters = try makeExporters(gauges: gauges)
-        let pipeline = Pipeline(sinks: exporters.sinks + [store], counters: counters, processor: processors)
+        // Exporters get traces and logs as they arrive; metrics only as the store's aggregated series.
+        let exporterSinks: [any TelemetrySink] = exporters.sinks.map { NoRawMetrics(inner: $0) }
+        let pipeline = Pipeline(sinks: exporterSinks + [store], counters: counters, processor: processors)
 
         var services: [any Service] = []
         if config.prometheus.enabled {
             services.append(makeMetricsServer(store: store, gauges: gauges))
         }
         services += exporters.services
+        if config.metrics.exportInterval > .zero {
+            // After the exporters, before the receivers: at shutdown its last collection is drained.
+            services.append(MetricExportService(
+                store: store, sinks: exporters.sinks, interval: config.metrics.exportInterval, ownResource: ownResource,
+                counters: counters, logger: logger
+            ))
+        }
         services += makeEventReceivers(pipeline)
         services += makeGRPCReceivers(pipeline)
         services += makeHTTPReceivers(pipeline)
@@ -110,6 +124,15 @@ public struct SidecarApp: Sendable {
         }
         services.append(LifecycleReporter(readiness: readiness, logger: logger, notifySocket: notifySocket, onReady: onReady))
         return services
+    }
+
+    /// The sidecar's own resource: `service.name` and `service.resource`.
+    var ownResource: Resource {
+        var attributes = [Attribute("service.name", .string(config.service.name))]
+        for (key, value) in config.service.resource.sorted(by: { $0.key < $1.key }) where key != "service.name" {
+            attributes.append(Attribute(key, .string(value)))
+        }
+        return Resource(attributes: attributes)
     }
 
     /// Prometheus `/metrics` plus `/healthz` and `/readyz` on one loopback listener.

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Logging
+import MetricStore
 import SidecarConfig
 import Redaction
 import SidecarRuntime
@@ -101,7 +102,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         let config = try options.load()
         // Patterns are compiled here too, so a bad regular expression is caught before deploying.
-        let issues = Processors.check(config.processors)
+        let issues = Processors.check(config.processors) + MetricStoreConfig.check(config)
         if !issues.isEmpty {
             printError("invalid configuration\(options.config.map { " in \($0)" } ?? ""):")
             for issue in issues { printError("  \(issue)") }

@@ -36,7 +36,7 @@ import Testing
         exporter.timeout = .seconds(3)
         exporter.tls = Config.Exporter.TLS(caFile: "/ca", certFile: "/c", keyFile: "/k", serverName: "v", insecureSkipVerify: true)
         exporter.queue.overflow = .refuse
-        exporter.queue.spill = Config.Exporter.Spill(enabled: true, directory: "/spill", maxBytes: 3 << 30, fsync: .always, fsyncInterval: .milliseconds(10))
+        exporter.queue.spill = Config.Exporter.Spill(enabled: true, directory: "/spill", maxBytes: 3 << 30, mode: .writeAhead, fsync: .always, fsyncInterval: .milliseconds(10))
         exporter.batch = Config.Exporter.Batch(maxItems: 10, maxBytes: 1000, maxDelay: .milliseconds(5))
         exporter.retry = Config.Exporter.Retry(enabled: false, initial: .seconds(1), max: .seconds(2), multiplier: 2.5, randomization: 0, maxElapsed: .zero)
         exporter.circuitBreaker = Config.Exporter.CircuitBreaker(enabled: false, failureThreshold: 2, failureRatio: 1, window: .seconds(5), minRequests: 1, cooldown: .seconds(1), maxCooldown: .seconds(1))

@@ -1,0 +1,48 @@
+import SidecarConfig
+
+extension MetricStoreConfig {
+    /// From the `metrics` section.
+    public init(_ s: SidecarConfiguration.MetricsSettings) {
+        var bounds: [String: [Double]] = [:]
+        for h in s.histograms { bounds[h.name] = h.buckets }
+        self.init(cardinalityLimit: s.cardinalityLimit, expiry: s.expiry, maxMetrics: s.maxMetrics, histogramBounds: bounds,
+                  exponentialHistogramMaxBuckets: s.exponentialHistogramMaxBuckets, resourceAttributesAsLabels: s.resourceAttributesAsLabels)
+    }
+
+    /// Every problem of the `metrics` and `processors.span_metrics` sections, with full key paths (for
+    /// `otel-sidecar validate` and at start).
+    public static func check(_ config: SidecarConfiguration) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        var seen: [String: Int] = [:]
+        for (i, h) in config.metrics.histograms.enumerated() {
+            let path = "metrics.histograms[\(i)]"
+            if let first = seen[h.name] {
+                issues.append(ConfigIssue(keyPath: path + ".name", message: "'\(h.name)' is already listed at metrics.histograms[\(first)]"))
+            } else {
+                seen[h.name] = i
+            }
+            if let message = BucketBounds.problem(h.buckets) { issues.append(ConfigIssue(keyPath: path + ".buckets", message: message)) }
+        }
+        if config.metrics.expiry <= .zero { issues.append(ConfigIssue(keyPath: "metrics.expiry", message: "must be more than 0s")) }
+        if config.metrics.exportInterval < .zero {
+            issues.append(ConfigIssue(keyPath: "metrics.export_interval", message: "must not be negative (0s turns the export off)"))
+        }
+        let span = SpanMetricsConfig(config.processors.spanMetrics)
+        if span.enabled {
+            for p in span.validate() { issues.append(ConfigIssue(keyPath: "processors.span_metrics." + p.keyPath, message: p.message)) }
+        }
+        return issues
+    }
+}
+
+extension SpanMetricsConfig {
+    /// From `processors.span_metrics`.
+    public init(_ s: SidecarConfiguration.SpanMetricsSettings) {
+        self.init(
+            enabled: s.enabled, namespace: s.namespace,
+            dimensions: s.dimensions.map { Dimension($0.name, default: $0.defaultValue) },
+            durationBuckets: s.durationBuckets, allowHighCardinality: s.allowHighCardinality,
+            attributeSums: s.attributeSums.map { AttributeSum(attribute: $0.attribute, by: $0.by, name: $0.name, unit: $0.unit, description: $0.description) }
+        )
+    }
+}
