@@ -78,6 +78,8 @@ public enum MetricStoreBenchmark {
             results.append(("store_span_red_metrics", spanCost / Double(events), "ns/span"))
         }
 
+        results += cardinalityFlood()
+
         for (label, kind) in [("counter", MetricKind.counter), ("histogram", .histogram)] {
             let store = tenThousandSeries(kind: kind)
             let exposition = PrometheusExposition(store: store, counters: nil, includeProcessMetrics: false, includeStoreTelemetry: false)
@@ -90,6 +92,34 @@ public enum MetricStoreBenchmark {
             }
         }
         return results
+    }
+
+    /// Memory under a cardinality flood: 10k distinct attribute sets into one metric (the limit is 2000),
+    /// then 1M more. The series count stays at the limit plus the overflow series, and the resident set
+    /// should not grow with the flood (the figure is the growth between the two points, in KiB).
+    static func cardinalityFlood() -> [(name: String, value: Double, unit: String)] {
+        let store = MetricStore(counters: CounterRegistry(), clock: ManualMetricClock())
+        func flood(_ range: Range<Int>) {
+            for chunk in stride(from: range.lowerBound, to: range.upperBound, by: 100) {
+                var batch = EventBatch(resource: nil)
+                for i in chunk..<min(chunk + 100, range.upperBound) {
+                    batch.add(metric: MetricEvent(name: "flood", kind: .counter, value: .int(1), attributes: [Attribute("user", .string("u\(i)"))]))
+                }
+                _ = store.consume(.metrics(batch.metrics!))
+            }
+        }
+        flood(0..<10_000)
+        let before = residentKiB()
+        flood(10_000..<1_010_000)
+        let after = residentKiB()
+        return [("cardinality_flood_series_after_1M_sets", Double(store.seriesCount), "series"),
+                ("cardinality_flood_rss_growth_1M_sets", Double(after - before), "KiB")]
+    }
+
+    private static func residentKiB() -> Int {
+        guard let text = ProcessMetrics.readFile("/proc/self/statm") else { return 0 }
+        let fields = text.split(separator: " ")
+        return fields.count > 1 ? (Int(fields[1]) ?? 0) * 4 : 0
     }
 
     private struct BaselineKey: Hashable {
