@@ -69,10 +69,12 @@ public struct SpanMetrics: Sendable {
     public func metrics(from traces: TracesData) -> MetricsData {
         guard config.enabled else { return MetricsData() }
         let bounds = config.durationBuckets
-        var red: [[Attribute]: DurationAggregate] = [:]
-        red.reserveCapacity(Swift.min(traces.spanCount, 256))
+        var entries: [(labels: [Attribute], aggregate: DurationAggregate)] = []
+        var entryIndex: [[Attribute]: Int] = [:]
+        var lastEntry = -1
         var totals = [[[Attribute]: Double]](repeating: [:], count: sums.count)
         var integral = [Bool](repeating: true, count: sums.count)
+        var lastSumLabels = [[Attribute]?](repeating: nil, count: sums.count)
         var first = UInt64.max
         var last: UInt64 = 0
         var spans = 0
@@ -88,20 +90,16 @@ public struct SpanMetrics: Sendable {
                     spans += 1
                     first = Swift.min(first, span.endTimeUnixNano)
                     last = Swift.max(last, span.endTimeUnixNano)
-                    var labels: [Attribute] = []
-                    labels.reserveCapacity(keys.count)
-                    for (key, source) in keys {
-                        switch source {
-                        case .service: labels.append(Attribute(key, service))
-                        case .spanName: labels.append(Attribute(key, .string(span.name)))
-                        case .kind: labels.append(Attribute(key, .string(Self.kindName(span.kind))))
-                        case .status: labels.append(Attribute(key, .string(Self.statusName(span.status?.code ?? .unset))))
-                        case .dimension(let i):
-                            if let v = span.attributes[key: key] ?? resourceDimensions[i] {
-                                labels.append(Attribute(key, v))
-                            } else if let d = config.dimensions[i].defaultValue {
-                                labels.append(Attribute(key, .string(d)))
-                            }
+                    // Spans of a batch mostly repeat the previous span's label set: compare with it in place
+                    // (no array, no hashing); only a different set builds its labels and looks them up.
+                    if lastEntry < 0 || !labelsMatch(entries[lastEntry].labels, span, service: service, resourceDimensions: resourceDimensions) {
+                        let labels = makeLabels(span, service: service, resourceDimensions: resourceDimensions)
+                        if let i = entryIndex[labels] {
+                            lastEntry = i
+                        } else {
+                            entries.append((labels, DurationAggregate(counts: [UInt64](repeating: 0, count: bounds.count + 1))))
+                            lastEntry = entries.count - 1
+                            entryIndex[labels] = lastEntry
                         }
                     }
                     let seconds = span.endTimeUnixNano > span.startTimeUnixNano
@@ -111,7 +109,7 @@ public struct SpanMetrics: Sendable {
                         bucket = i
                         break
                     }
-                    red[labels, default: DurationAggregate(counts: [UInt64](repeating: 0, count: bounds.count + 1))].record(seconds, bucket: bucket)
+                    entries[lastEntry].aggregate.record(seconds, bucket: bucket)
 
                     for (s, sum) in sums.enumerated() {
                         guard let raw = span.attributes[key: sum.attribute] else { continue }
@@ -129,6 +127,11 @@ public struct SpanMetrics: Sendable {
                             negative += 1
                             continue
                         }
+                        // As for the calls: reuse the previous span's label set when it is the same.
+                        if let previous = lastSumLabels[s], Self.sumLabelsMatch(previous, sum, span, service: service, resource: resourceAttributes) {
+                            totals[s][previous, default: 0] += value
+                            continue
+                        }
                         var sumLabels: [Attribute] = []
                         for (key, by) in sum.keys {
                             if by == nil {
@@ -138,6 +141,7 @@ public struct SpanMetrics: Sendable {
                             }
                         }
                         totals[s][sumLabels, default: 0] += value
+                        lastSumLabels[s] = sumLabels
                     }
                 }
             }
@@ -150,9 +154,9 @@ public struct SpanMetrics: Sendable {
         let start = first == UInt64.max ? last : first
         var calls: [NumberDataPoint] = []
         var durations: [HistogramDataPoint] = []
-        calls.reserveCapacity(red.count)
-        durations.reserveCapacity(red.count)
-        for (labels, agg) in red {
+        calls.reserveCapacity(entries.count)
+        durations.reserveCapacity(entries.count)
+        for (labels, agg) in entries {
             calls.append(NumberDataPoint(attributes: labels, startTimeUnixNano: start, timeUnixNano: last, value: .int(agg.calls)))
             durations.append(HistogramDataPoint(
                 attributes: labels, startTimeUnixNano: start, timeUnixNano: last, count: UInt64(agg.calls), sum: agg.sum,
@@ -173,6 +177,68 @@ public struct SpanMetrics: Sendable {
                                   data: .sum(Sum(dataPoints: points, aggregationTemporality: .delta, isMonotonic: true))))
         }
         return MetricsData(resourceMetrics: [ResourceMetrics(scopeMetrics: [ScopeMetrics(metrics: metrics)])])
+    }
+
+    /// The calls/duration label set of a span, in label-key order.
+    private func makeLabels(_ span: Span, service: AttributeValue, resourceDimensions: [AttributeValue?]) -> [Attribute] {
+        var labels: [Attribute] = []
+        labels.reserveCapacity(keys.count)
+        for (key, source) in keys {
+            switch source {
+            case .service: labels.append(Attribute(key, service))
+            case .spanName: labels.append(Attribute(key, .string(span.name)))
+            case .kind: labels.append(Attribute(key, .string(Self.kindName(span.kind))))
+            case .status: labels.append(Attribute(key, .string(Self.statusName(span.status?.code ?? .unset))))
+            case .dimension(let i):
+                if let v = span.attributes[key: key] ?? resourceDimensions[i] {
+                    labels.append(Attribute(key, v))
+                } else if let d = config.dimensions[i].defaultValue {
+                    labels.append(Attribute(key, .string(d)))
+                }
+            }
+        }
+        return labels
+    }
+
+    /// Whether `makeLabels(span, …)` would equal `labels`, without building it.
+    private func labelsMatch(_ labels: [Attribute], _ span: Span, service: AttributeValue, resourceDimensions: [AttributeValue?]) -> Bool {
+        var j = 0
+        func next(_ key: String, _ value: AttributeValue) -> Bool {
+            guard j < labels.count, labels[j].key == key, labels[j].value == value else { return false }
+            j += 1
+            return true
+        }
+        func nextString(_ key: String, _ value: String) -> Bool {
+            guard j < labels.count, labels[j].key == key, case .string(let s) = labels[j].value, s == value else { return false }
+            j += 1
+            return true
+        }
+        for (key, source) in keys {
+            switch source {
+            case .service: guard next(key, service) else { return false }
+            case .spanName: guard nextString(key, span.name) else { return false }
+            case .kind: guard nextString(key, Self.kindName(span.kind)) else { return false }
+            case .status: guard nextString(key, Self.statusName(span.status?.code ?? .unset)) else { return false }
+            case .dimension(let i):
+                if let v = span.attributes[key: key] ?? resourceDimensions[i] {
+                    guard next(key, v) else { return false }
+                } else if let d = config.dimensions[i].defaultValue {
+                    guard nextString(key, d) else { return false }
+                }
+            }
+        }
+        return j == labels.count
+    }
+
+    private static func sumLabelsMatch(_ labels: [Attribute], _ sum: PreparedSum, _ span: Span, service: AttributeValue, resource: [Attribute]) -> Bool {
+        var j = 0
+        for (key, by) in sum.keys {
+            let value: AttributeValue? = by == nil ? service : (span.attributes[key: key] ?? resource[key: key])
+            guard let value else { continue }
+            guard j < labels.count, labels[j].key == key, labels[j].value == value else { return false }
+            j += 1
+        }
+        return j == labels.count
     }
 
     /// `SPAN_KIND_SERVER` etc., as the Collector's spanmetrics connector labels them.

@@ -63,14 +63,22 @@ public final class Sampler: Sendable {
 
     /// The sampler's decision for one span (before the rate limit).
     public func samplerKeeps(_ span: Span) -> Bool {
-        if settings.keepErrors, span.status?.code == .error { return true }
+        keeps(status: span.status?.code, traceId: span.traceId, parentValid: span.parentSpanId.isValid, flags: span.flags)
+    }
+
+    func keeps(status: StatusCode?, traceId: TraceID, parentValid: Bool, flags: UInt32) -> Bool {
+        if settings.keepErrors, status == .error { return true }
+        // A valid parent whose flags are known (OTLP `flags` non-zero) decides by its W3C sampled bit; root
+        // spans and spans whose sender left `flags` at 0 go to the root sampler (on the trace id, which keeps
+        // traces whole).
+        let parent: Bool? = parentValid && flags != 0 ? (flags & 0x01) != 0 : nil
         switch settings.sampler {
         case .alwaysOn: return true
         case .alwaysOff: return false
-        case .traceIDRatio: return ratioKeeps(span.traceId)
-        case .parentBasedAlwaysOn: return parentDecision(span) ?? true
-        case .parentBasedAlwaysOff: return parentDecision(span) ?? false
-        case .parentBasedTraceIDRatio: return parentDecision(span) ?? ratioKeeps(span.traceId)
+        case .traceIDRatio: return ratioKeeps(traceId)
+        case .parentBasedAlwaysOn: return parent ?? true
+        case .parentBasedAlwaysOff: return parent ?? false
+        case .parentBasedTraceIDRatio: return parent ?? ratioKeeps(traceId)
         }
     }
 
@@ -98,7 +106,9 @@ public final class Sampler: Sendable {
                 let spans = data.resourceSpans[r].scopeSpans[s].spans
                 var keep = [Bool](repeating: true, count: spans.count)
                 var dropped = 0
-                for (i, span) in spans.enumerated() where !samplerKeeps(span) {
+                // Reads the four fields the decision needs; never copies a span (a copy retains every field).
+                for i in spans.indices where !keeps(status: spans[i].status?.code, traceId: spans[i].traceId,
+                                                     parentValid: spans[i].parentSpanId.isValid, flags: spans[i].flags) {
                     keep[i] = false
                     dropped += 1
                 }
