@@ -16,7 +16,9 @@ extension MetricStoreConfig {
         var seen: [String: Int] = [:]
         for (i, h) in config.metrics.histograms.enumerated() {
             let path = "metrics.histograms[\(i)]"
-            if let first = seen[h.name] {
+            if h.name.isEmpty {
+                issues.append(ConfigIssue(keyPath: path + ".name", message: "is required"))
+            } else if let first = seen[h.name] {
                 issues.append(ConfigIssue(keyPath: path + ".name", message: "'\(h.name)' is already listed at metrics.histograms[\(first)]"))
             } else {
                 seen[h.name] = i

@@ -24,7 +24,8 @@ def kubernetes_versions() -> list[str]:
 
 
 # The sidecar configuration's top-level sections (docs/configuration.md).
-CONFIG_SECTIONS = {"service", "receivers", "processors", "exporters", "prometheus", "health", "logging", "store"}
+CONFIG_SECTIONS = {"service", "receivers", "processors", "exporters", "metrics", "prometheus", "health", "logging",
+                   "store"}
 
 # The release name the plain manifests in deploy/kubernetes correspond to.
 RELEASE = "otel-sidecar"
