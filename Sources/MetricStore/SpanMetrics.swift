@@ -69,8 +69,10 @@ public struct SpanMetrics: Sendable {
     public func metrics(from traces: TracesData) -> MetricsData {
         guard config.enabled else { return MetricsData() }
         let bounds = config.durationBuckets
-        var entries: [(labels: [Attribute], aggregate: DurationAggregate)] = []
-        var entryIndex: [[Attribute]: Int] = [:]
+        // Label sets of this batch: a hash of the label values → the newest entry with it; `next` chains
+        // entries whose hashes collide.
+        var entries: [(labels: [Attribute], aggregate: DurationAggregate, next: Int)] = []
+        var entryIndex: [Int: Int] = [:]
         var lastEntry = -1
         var totals = [[[Attribute]: Double]](repeating: [:], count: sums.count)
         var integral = [Bool](repeating: true, count: sums.count)
@@ -93,14 +95,19 @@ public struct SpanMetrics: Sendable {
                     // Spans of a batch mostly repeat the previous span's label set: compare with it in place
                     // (no array, no hashing); only a different set builds its labels and looks them up.
                     if lastEntry < 0 || !labelsMatch(entries[lastEntry].labels, span, service: service, resourceDimensions: resourceDimensions) {
-                        let labels = makeLabels(span, service: service, resourceDimensions: resourceDimensions)
-                        if let i = entryIndex[labels] {
-                            lastEntry = i
-                        } else {
-                            entries.append((labels, DurationAggregate(counts: [UInt64](repeating: 0, count: bounds.count + 1))))
-                            lastEntry = entries.count - 1
-                            entryIndex[labels] = lastEntry
+                        // Hash the label values in place; build the label set only for a new one.
+                        let h = hashLabels(span, service: service, resourceDimensions: resourceDimensions)
+                        var found = entryIndex[h] ?? -1
+                        while found >= 0 && !labelsMatch(entries[found].labels, span, service: service, resourceDimensions: resourceDimensions) {
+                            found = entries[found].next
                         }
+                        if found < 0 {
+                            entries.append((makeLabels(span, service: service, resourceDimensions: resourceDimensions),
+                                            DurationAggregate(counts: [UInt64](repeating: 0, count: bounds.count + 1)), entryIndex[h] ?? -1))
+                            found = entries.count - 1
+                            entryIndex[h] = found
+                        }
+                        lastEntry = found
                     }
                     let seconds = span.endTimeUnixNano > span.startTimeUnixNano
                         ? Double(span.endTimeUnixNano - span.startTimeUnixNano) / 1e9 : 0
@@ -156,7 +163,7 @@ public struct SpanMetrics: Sendable {
         var durations: [HistogramDataPoint] = []
         calls.reserveCapacity(entries.count)
         durations.reserveCapacity(entries.count)
-        for (labels, agg) in entries {
+        for (labels, agg, _) in entries {
             calls.append(NumberDataPoint(attributes: labels, startTimeUnixNano: start, timeUnixNano: last, value: .int(agg.calls)))
             durations.append(HistogramDataPoint(
                 attributes: labels, startTimeUnixNano: start, timeUnixNano: last, count: UInt64(agg.calls), sum: agg.sum,
@@ -198,6 +205,26 @@ public struct SpanMetrics: Sendable {
             }
         }
         return labels
+    }
+
+    /// A hash of what `makeLabels(span, …)` would hold, without building it.
+    private func hashLabels(_ span: Span, service: AttributeValue, resourceDimensions: [AttributeValue?]) -> Int {
+        var h = Hasher()
+        h.combine(service)
+        h.combine(span.name)
+        h.combine(Self.kindName(span.kind))  // names, not codes: unknown codes share a name
+        h.combine(Self.statusName(span.status?.code ?? .unset))
+        for (key, source) in keys {
+            guard case .dimension(let i) = source else { continue }
+            if let v = span.attributes[key: key] ?? resourceDimensions[i] {
+                h.combine(v)
+            } else if let d = config.dimensions[i].defaultValue {
+                h.combine(AttributeValue.string(d))
+            } else {
+                h.combine(0xA85E7)  // absent: the label is left out
+            }
+        }
+        return h.finalize()
     }
 
     /// Whether `makeLabels(span, …)` would equal `labels`, without building it.

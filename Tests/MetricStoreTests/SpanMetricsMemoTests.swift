@@ -41,7 +41,7 @@ import Testing
                     attributes.shuffle(using: &rng)
                     let status: StatusCode? = [nil, .ok, .error][rng.next(3)]
                     let name = ["call", "list"][rng.next(2)]
-                    spans.append(SpanMetricsTests.span(name, ms: 5, kind: rng.next(2) == 0 ? .server : .client, status: status, attributes))
+                    spans.append(SpanMetricsTests.span(name, ms: 5, kind: [.server, .client, .unspecified, SpanKind(rawValue: 9)][rng.next(4)], status: status, attributes))
 
                     // The reference: every label, by the documented rules, sorted by key.
                     func lookup(_ key: String) -> AttributeValue? { attributes[key: key] ?? resource[key: key] }
@@ -65,6 +65,7 @@ import Testing
             func points(_ name: String) -> [[Attribute]: Int64] {
                 guard case .sum(let s)? = all.first(where: { $0.name == name })?.data else { return [:] }
                 var d: [[Attribute]: Int64] = [:]
+                #expect(Set(s.dataPoints.map(\.attributes)).count == s.dataPoints.count, "one point per label set")
                 for p in s.dataPoints {
                     guard case .int(let v) = p.value else { continue }
                     d[p.attributes, default: 0] += v
