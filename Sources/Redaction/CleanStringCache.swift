@@ -46,7 +46,10 @@ final class CleanStringCache {
         } else {
             for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
         }
-        return Int(truncatingIfNeeded: (h ^ (h >> 29)) % UInt64(slotCount))
+        // The multiplications above carry a byte's influence only upwards, so the slot comes from the high
+        // half of a final mix (bytes at the end of a string move the high bits only).
+        let mixed = (h ^ (h >> 31)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: mixed >> 32) % slotCount
     }
 
     /// `bytes` is 1...maxLength long.

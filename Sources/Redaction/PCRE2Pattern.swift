@@ -118,6 +118,8 @@ final class PCRE2Scratch: @unchecked Sendable {
     let limits: MatchLimits
     /// Strings found clean, remembered for this scratch's next batches.
     let cleanCache = CleanStringCache()
+    /// Key-rule decisions for keys seen before, for this scratch's next batches.
+    let keyCache = KeyDecisionCache()
 
     init(limits: MatchLimits) {
         self.limits = limits

@@ -205,11 +205,18 @@ struct RedactionPass {
     }
 
     private func keyIsMasked(_ key: String, topLevel: Bool) -> Bool {
-        if redactor.blocked.matches(key) {
+        let redactor = self.redactor
+        let d = scratch.keyCache.decision(key) { bytes in
+            var d: KeyDecisionCache.Decision = []
+            if redactor.blocked.matches(bytes: bytes) { d.insert(.blocked) }
+            if let allowed = redactor.allowed, allowed.matches(bytes: bytes) { d.insert(.allowed) }
+            return d
+        }
+        if d.contains(.blocked) {
             redactor.blockedCounter.add()
             return true
         }
-        if topLevel, let allowed = redactor.allowed, !allowed.matches(key) {
+        if topLevel, redactor.allowed != nil, !d.contains(.allowed) {
             redactor.allowedCounter.add()
             return true
         }

@@ -64,8 +64,15 @@ extension AttributeValue: ExpressibleByStringLiteral, ExpressibleByIntegerLitera
 }
 
 extension Array where Element == Attribute {
-    /// The value of the first attribute with `key`.
+    /// The value of the first attribute with `key`. Hot (span metrics, sampling, redaction look keys up per
+    /// span): walks indices so no element is copied, and compares lengths before contents, which rejects
+    /// most other keys without a string comparison.
+    @inlinable
     public subscript(key key: String) -> AttributeValue? {
-        first(where: { $0.key == key })?.value
+        let length = key.utf8.count
+        for i in indices where self[i].key.utf8.count == length && self[i].key == key {
+            return self[i].value
+        }
+        return nil
     }
 }
