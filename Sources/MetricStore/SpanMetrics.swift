@@ -209,22 +209,22 @@ public struct SpanMetrics: Sendable {
 
     /// A hash of what `makeLabels(span, …)` would hold, without building it.
     private func hashLabels(_ span: Span, service: AttributeValue, resourceDimensions: [AttributeValue?]) -> Int {
-        var h = Hasher()
-        h.combine(service)
-        h.combine(span.name)
-        h.combine(Self.kindName(span.kind))  // names, not codes: unknown codes share a name
-        h.combine(Self.statusName(span.status?.code ?? .unset))
+        var h = FastHash()
+        h.add(service)
+        h.add(span.name)
+        h.add(Self.kindName(span.kind))  // names, not codes: unknown codes share a name
+        h.add(Self.statusName(span.status?.code ?? .unset))
         for (key, source) in keys {
             guard case .dimension(let i) = source else { continue }
             if let v = span.attributes[key: key] ?? resourceDimensions[i] {
-                h.combine(v)
+                h.add(v)
             } else if let d = config.dimensions[i].defaultValue {
-                h.combine(AttributeValue.string(d))
+                h.add(AttributeValue.string(d))
             } else {
-                h.combine(0xA85E7)  // absent: the label is left out
+                h.add(word: 0xA85E7)  // absent: the label is left out
             }
         }
-        return h.finalize()
+        return Int(truncatingIfNeeded: h.value)
     }
 
     /// Whether `makeLabels(span, …)` would equal `labels`, without building it.
