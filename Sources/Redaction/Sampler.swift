@@ -68,10 +68,11 @@ public final class Sampler: Sendable {
 
     func keeps(status: StatusCode?, traceId: TraceID, parentValid: Bool, flags: UInt32) -> Bool {
         if settings.keepErrors, status == .error { return true }
-        // A valid parent whose flags are known (OTLP `flags` non-zero) decides by its W3C sampled bit; root
-        // spans and spans whose sender left `flags` at 0 go to the root sampler (on the trace id, which keeps
-        // traces whole).
-        let parent: Bool? = parentValid && flags != 0 ? (flags & 0x01) != 0 : nil
+        // A valid parent whose W3C trace flags are known (bits 0–7 of OTLP `flags` non-zero) decides by its
+        // sampled bit; root spans and spans whose sender left the trace-flags byte at 0 go to the root sampler
+        // (on the trace id, which keeps traces whole). Several SDKs (Python's among them) set only bits 8–9
+        // (the remote-parent flags) and leave the byte at 0: that is "unknown", not "not sampled".
+        let parent: Bool? = parentValid && (flags & 0xFF) != 0 ? (flags & 0x01) != 0 : nil
         switch settings.sampler {
         case .alwaysOn: return true
         case .alwaysOff: return false
@@ -82,11 +83,11 @@ public final class Sampler: Sendable {
         }
     }
 
-    /// For a span with a valid parent whose flags are known (OTLP `flags` non-zero), the W3C sampled bit;
-    /// nil for root spans and spans whose sender left `flags` at 0 (then the root sampler decides, on the
+    /// For a span with a valid parent whose W3C trace flags are known (bits 0–7 of `flags` non-zero), the
+    /// sampled bit; nil for root spans and spans whose sender left the trace-flags byte at 0 (then the root sampler decides, on the
     /// trace id, which keeps traces whole).
     func parentDecision(_ span: Span) -> Bool? {
-        guard span.parentSpanId.isValid, span.flags != 0 else { return nil }
+        guard span.parentSpanId.isValid, span.flags & 0xFF != 0 else { return nil }
         return span.isSampled
     }
 

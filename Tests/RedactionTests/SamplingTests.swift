@@ -62,13 +62,17 @@ struct SamplingTests {
         let on = Sampler(settings: Config.SamplingSettings(sampler: .parentBasedAlwaysOn), counters: CounterRegistry())
         #expect(on.samplerKeeps(Fixtures.span()))                                       // root
         #expect(on.samplerKeeps(Fixtures.span(parent: 9, flags: 0x101)))                // parent sampled
-        #expect(!on.samplerKeeps(Fixtures.span(parent: 9, flags: 0x100)))               // flags known, not sampled
-        #expect(!on.samplerKeeps(Fixtures.span(parent: 9, flags: 0x300)))               // remote parent, not sampled
+        #expect(!on.samplerKeeps(Fixtures.span(parent: 9, flags: 0x102)))               // trace flags known, not sampled
+        #expect(!on.samplerKeeps(Fixtures.span(parent: 9, flags: 0x302)))               // remote parent, not sampled
         #expect(on.samplerKeeps(Fixtures.span(parent: 9, flags: 0)))                    // flags unknown: root sampler
+        // Bits 8–9 only (what the Python SDK sends): the trace-flags byte is unknown, so the root sampler.
+        #expect(on.samplerKeeps(Fixtures.span(parent: 9, flags: 0x100)))
+        #expect(on.samplerKeeps(Fixtures.span(parent: 9, flags: 0x300)))
         let off = Sampler(settings: Config.SamplingSettings(sampler: .parentBasedAlwaysOff, keepErrors: false), counters: CounterRegistry())
         #expect(!off.samplerKeeps(Fixtures.span()))
         #expect(off.samplerKeeps(Fixtures.span(parent: 9, flags: 0x301)))
         #expect(!off.samplerKeeps(Fixtures.span(parent: 9, flags: 0)))
+        #expect(!off.samplerKeeps(Fixtures.span(parent: 9, flags: 0x300)))
     }
 
     @Test func alwaysOffDropsEverythingButErrors() throws {

@@ -19,9 +19,13 @@ public final class OTLPGRPCExportClient: ExportClient {
         public var keepaliveTime: Duration = .seconds(60)
         /// Close the connection when a PING is not answered within this; default 20s.
         public var keepaliveTimeout: Duration = .seconds(20)
-        /// Reconnect backoff: first delay (default 1s) and cap (default 30s), ×1.6 with 20% jitter.
-        public var reconnectInitial: Duration = .seconds(1)
-        public var reconnectMax: Duration = .seconds(30)
+        /// Reconnect backoff: first delay (default 250ms) and cap (default 1s), ×1.6 with 20% jitter. Kept
+        /// short on purpose: calls fail fast while the channel waits to reconnect, and the circuit breaker,
+        /// not the channel, spaces out the requests to a dead backend. With a long cap (gRPC's default is
+        /// 2 min) the breaker's half-open probe fails locally without reaching a backend that is back, and
+        /// each wasted probe doubles the cooldown. A connect attempt per second to a dead port costs nothing.
+        public var reconnectInitial: Duration = .milliseconds(250)
+        public var reconnectMax: Duration = .seconds(1)
 
         public init() {}
     }

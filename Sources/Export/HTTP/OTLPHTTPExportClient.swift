@@ -55,6 +55,11 @@ public final class OTLPHTTPExportClient: ExportClient {
             decompression: .disabled
         )
         config.dnsOverride = targets.dnsOverride
+        // Fail a request at once when its connection cannot be made (refused, unreachable): delivery's
+        // retry policy and circuit breaker own the backoff. Left on, async-http-client retries the connect
+        // until the connect timeout, so every attempt against a dead backend took the whole timeout and
+        // five of them (the breaker's threshold) took ~50 s.
+        config.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
         var l = logger
         l[metadataKey: "exporter.name"] = "\(exporter.name)"
