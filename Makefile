@@ -36,6 +36,7 @@ test: venv ## Build everything and run all tests (Swift, then Python)
 	$(SWIFT) build --build-tests
 	OTEL_SIDECAR_PYTHON=$(CURDIR)/$(VENV_PY) $(SWIFT) test --skip-build
 	@if [ -d Tests/Deploy ]; then $(VENV_PY) -m pytest -q Tests/Deploy; fi
+	$(VENV_PY) -m pytest -q Tests/E2E
 
 bench: venv ## Run the benchmarks (release build) and write $(BENCH_OUT)/report.md and report.json
 	$(SWIFT) build -c release --product otel-sidecar-bench
