@@ -108,10 +108,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Counts heap allocations for the bench executable (it interposes malloc; linked nowhere else).
+        .target(name: "CAllocCounter"),
         // `make bench`: a bench executable that measures against baselines in the same run.
         .executableTarget(
             name: "otel-sidecar-bench",
-            dependencies: ["SidecarModel", "OTLPWire", "EventProtocol", "Redaction", "MetricStore"],
+            dependencies: ["SidecarModel", "OTLPWire", "EventProtocol", "Redaction", "MetricStore", "Pipeline", "SidecarConfig", "CAllocCounter"],
             swiftSettings: strictSettings
         ),
 

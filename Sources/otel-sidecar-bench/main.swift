@@ -13,15 +13,22 @@ var args = CommandLine.arguments.dropFirst()
 var jsonPath: String?
 var quick = false
 var only: String?
+var workload: (stage: String, requests: Int)?
 while let a = args.popFirst() {
     switch a {
+    case "--workload":  // for callgrind: a fixed workload, no timing (`--workload all|decode|process|span-metrics|encode N`)
+        workload = (args.popFirst() ?? "all", Int(args.popFirst() ?? "") ?? 20)
     case "--json": jsonPath = args.popFirst()
     case "--quick": quick = true
     case "--only": only = args.popFirst()  // run only the benchmarks whose name contains this (for profiling)
     default:
-        print("usage: otel-sidecar-bench [--json FILE] [--quick] [--only NAME]")
+        print("usage: otel-sidecar-bench [--json FILE] [--quick] [--only NAME] | --workload STAGE N")
         exit(2)
     }
+}
+if let workload {
+    print("work: \(Stages.workload(workload.stage, requests: workload.requests))")
+    exit(0)
 }
 
 struct Row {
@@ -143,6 +150,13 @@ print("| benchmark | ns/span |")
 print("|---|---:|")
 for r in redaction { print("| \(r.name) | \(fmt(r.nsPerSpan, 0)) |") }
 
+// The receive path stage by stage, with allocations per span.
+let stages = selected("stages") ? Stages.run(iterations: 40 / scale) : []
+print("\n## Receive path by stage (512 MCP spans per request; default processors; span metrics on)\n")
+print("| stage | ns/span | allocations/span |")
+print("|---|---:|---:|")
+for r in stages { print("| \(r.name) | \(fmt(r.nsPerSpan, 0)) | \(fmt(r.allocationsPerSpan, 2)) |") }
+
 // Metric store: ns per metric event aggregated beside a dictionary-increment baseline; scrape of 10k series.
 let metricStore = selected("metric store") ? MetricStoreBenchmark.run() : []
 print("\n## Metric store\n")
@@ -156,6 +170,7 @@ if let jsonPath {
         "{\"name\":\"\(r.name)\",\"ns_per_op\":\(fmt(r.nsPerOp, 0)),\"bytes_per_op\":\(r.bytesPerOp),\"items_per_op\":\(r.itemsPerOp),\"mb_per_s\":\(fmt(r.mbPerSec, 1)),\"items_per_s\":\(fmt(r.itemsPerSec, 0)),\"baseline\":\"\(r.baseline)\"}"
     }
     items += redaction.map { "{\"name\":\"\($0.name)\",\"ns_per_span\":\(fmt($0.nsPerSpan, 1))}" }
+    items += stages.map { "{\"name\":\"stage: \($0.name)\",\"ns_per_span\":\(fmt($0.nsPerSpan, 1)),\"allocations_per_span\":\(fmt($0.allocationsPerSpan, 2))}" }
     items += metricStore.map { "{\"name\":\"\($0.name)\",\"value\":\(fmt($0.value, 3)),\"unit\":\"\($0.unit)\"}" }
     out += items.joined(separator: ",")
     out += "]}\n"
