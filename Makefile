@@ -39,10 +39,12 @@ test: venv ## Build everything and run all tests (Swift, then Python)
 	$(VENV_PY) -m pytest -q Tests/E2E
 
 bench: venv ## Run the benchmarks (release build) and write $(BENCH_OUT)/report.md and report.json
-	$(SWIFT) build -c release --product otel-sidecar-bench
-	$(SWIFT) build -c release --product otel-sidecar
+	$(SWIFT) build -c release --static-swift-stdlib --product otel-sidecar-bench
+	$(SWIFT) build -c release --static-swift-stdlib --product otel-sidecar
 	@mkdir -p $(BENCH_OUT)
 	./.build/release/otel-sidecar-bench --json $(BENCH_OUT)/report.json | tee $(BENCH_OUT)/report.md
+	$(VENV_PY) Tests/Benchmarks/instructions.py --bench .build/release/otel-sidecar-bench --json $(BENCH_OUT)/instructions.json \
+		| tee -a $(BENCH_OUT)/report.md
 	$(VENV_PY) Tests/Benchmarks/ingest_bench.py --sidecar .build/release/otel-sidecar --json $(BENCH_OUT)/ingest.json \
 		| tee -a $(BENCH_OUT)/report.md
 

@@ -19,6 +19,8 @@ struct ProtoReader {
     let maxDepth: Int
     /// Wire type of the last tag read.
     var wireType: UInt8 = 0
+    /// Shares repeated long strings of this decode (made on the first one).
+    var interner: StringInterner?
 
     init(base: UnsafePointer<UInt8>, count: Int, limits: DecodingLimits) {
         self.base = base
@@ -135,7 +137,13 @@ struct ProtoReader {
     mutating func stringField() throws(WireError) -> String? {
         guard try expect(WireType.lengthDelimited) else { return nil }
         let len = try readLength()
-        let s = String(decoding: UnsafeBufferPointer(start: base + pos, count: len), as: UTF8.self)
+        let s: String
+        if len >= StringInterner.minLength && len <= StringInterner.maxLength {
+            if interner == nil { interner = StringInterner() }
+            s = interner!.string(base + pos, count: len)
+        } else {
+            s = String(decoding: UnsafeBufferPointer(start: base + pos, count: len), as: UTF8.self)
+        }
         pos += len
         return s
     }
