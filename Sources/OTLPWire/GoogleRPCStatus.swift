@@ -21,8 +21,8 @@ public enum GoogleRPCStatus {
                     d.int64(1, c.seconds)
                     d.int32(2, Int32(c.attoseconds / 1_000_000_000))
                 }
-                any.varint(UInt64(info.buf.count))
-                any.buf.append(contentsOf: info.buf)
+                any.varint(UInt64(info.count))
+                any.append(info.buf)
             }
         }
         return w.buf

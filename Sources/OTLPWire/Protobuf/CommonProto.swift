@@ -144,7 +144,7 @@ extension ProtoWriter {
         switch v {
         case .empty: break
         case .string(let s): stringAlways(1, s)
-        case .bool(let b): tag(2, WireType.varint); buf.append(b ? 1 : 0)
+        case .bool(let b): tag(2, WireType.varint); append(b ? 1 : 0)
         case .int(let i): tag(3, WireType.varint); varint(UInt64(bitPattern: i))
         case .double(let d): doubleAlways(4, d)
         case .array(let a):

@@ -1,23 +1,80 @@
 import SidecarModel
 
-/// Appends protobuf fields to a byte array. Default (zero) scalar values are omitted, as proto3 does.
-/// Nested messages reserve one length byte and shift the body only when it needs more.
+/// Owns the writer's bytes (freed with the last copy of the writer).
+final class ProtoWriterStorage {
+    var pointer: UnsafeMutablePointer<UInt8>
+
+    init(capacity: Int) { pointer = .allocate(capacity: capacity) }
+    deinit { pointer.deallocate() }
+}
+
+/// Appends protobuf fields to a growable byte buffer. Default (zero) scalar values are omitted, as proto3
+/// does. Nested messages reserve one length byte and shift the body only when it needs more.
+///
+/// The bytes live in an unsafe buffer doubled on demand, not in an `Array`: an encode makes thousands of
+/// one-byte appends, and an array checks uniqueness and capacity on each (a fifth of encoding time). A
+/// writer is used through one variable (and `inout`); copies would share the buffer.
 struct ProtoWriter {
-    var buf: [UInt8]
+    private let storage: ProtoWriterStorage
+    private var p: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written.
+    private(set) var count = 0
 
     init(capacity: Int) {
-        buf = []
-        buf.reserveCapacity(capacity)
+        let c = max(capacity, 16)
+        storage = ProtoWriterStorage(capacity: c)
+        p = storage.pointer
+        self.capacity = c
+    }
+
+    /// The bytes written, as an array (one copy).
+    var buf: [UInt8] { Array(UnsafeBufferPointer(start: p, count: count)) }
+
+    @inline(__always)
+    mutating func reserve(_ n: Int) {
+        if count &+ n > capacity { grow(count + n) }
+    }
+
+    @inline(never)
+    mutating func grow(_ needed: Int) {
+        let c = max(needed, capacity * 2)
+        let q = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        q.initialize(from: p, count: count)
+        storage.pointer.deallocate()
+        storage.pointer = q
+        p = q
+        capacity = c
+    }
+
+    @inline(__always)
+    mutating func append(_ b: UInt8) {
+        reserve(1)
+        p[count] = b
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        reserve(n)
+        UnsafeMutableRawPointer(p + count).copyMemory(from: bytes.baseAddress!, byteCount: n)
+        count &+= n
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
     }
 
     @inline(__always)
     mutating func varint(_ v: UInt64) {
         var v = v
         while v >= 0x80 {
-            buf.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            append(UInt8(truncatingIfNeeded: v) | 0x80)
             v >>= 7
         }
-        buf.append(UInt8(truncatingIfNeeded: v))
+        append(UInt8(truncatingIfNeeded: v))
     }
 
     @inline(__always)
@@ -27,17 +84,17 @@ struct ProtoWriter {
 
     @inline(__always)
     mutating func fixed64Raw(_ v: UInt64) {
-        withUnsafeBytes(of: v.littleEndian) { buf.append(contentsOf: $0) }
+        withUnsafeBytes(of: v.littleEndian) { append($0) }
     }
 
     @inline(__always)
     mutating func bigEndian64(_ v: UInt64) {
-        withUnsafeBytes(of: v.bigEndian) { buf.append(contentsOf: $0) }
+        withUnsafeBytes(of: v.bigEndian) { append($0) }
     }
 
     @inline(__always)
     mutating func fixed32Raw(_ v: UInt32) {
-        withUnsafeBytes(of: v.littleEndian) { buf.append(contentsOf: $0) }
+        withUnsafeBytes(of: v.littleEndian) { append($0) }
     }
 
     // MARK: fields (omitted when zero)
@@ -70,7 +127,7 @@ struct ProtoWriter {
     mutating func bool(_ field: UInt32, _ v: Bool) {
         guard v else { return }
         tag(field, WireType.varint)
-        buf.append(1)
+        append(1)
     }
 
     @inline(__always)
@@ -112,21 +169,21 @@ struct ProtoWriter {
         var s = s
         s.withUTF8 { u in
             varint(UInt64(u.count))
-            buf.append(contentsOf: u)
+            append(UnsafeRawBufferPointer(u))
         }
     }
 
     mutating func bytesAlways(_ field: UInt32, _ b: [UInt8]) {
         tag(field, WireType.lengthDelimited)
         varint(UInt64(b.count))
-        buf.append(contentsOf: b)
+        append(b)
     }
 
     @inline(__always)
     mutating func traceID(_ field: UInt32, _ id: TraceID) {
         guard id.isValid else { return }
         tag(field, WireType.lengthDelimited)
-        buf.append(16)
+        append(16)
         bigEndian64(id.high)
         bigEndian64(id.low)
     }
@@ -135,7 +192,7 @@ struct ProtoWriter {
     mutating func spanID(_ field: UInt32, _ id: SpanID) {
         guard id.isValid else { return }
         tag(field, WireType.lengthDelimited)
-        buf.append(8)
+        append(8)
         bigEndian64(id.value)
     }
 
@@ -173,27 +230,30 @@ struct ProtoWriter {
     @inline(__always)
     mutating func message(_ field: UInt32, _ body: (inout ProtoWriter) -> Void) {
         tag(field, WireType.lengthDelimited)
-        let lenPos = buf.count
-        buf.append(0)
+        let lenPos = count
+        append(0)
         body(&self)
-        let len = buf.count - lenPos - 1
+        let len = count - lenPos - 1
         if len < 0x80 {
-            buf[lenPos] = UInt8(truncatingIfNeeded: len)
+            p[lenPos] = UInt8(truncatingIfNeeded: len)
         } else {
             patchLength(at: lenPos, len)
         }
     }
 
     mutating func patchLength(at lenPos: Int, _ len: Int) {
-        let n = Self.varintSize(UInt64(len))
-        buf.insert(contentsOf: repeatElement(0, count: n - 1), at: lenPos + 1)
+        let extra = Self.varintSize(UInt64(len)) - 1
+        reserve(extra)
+        // Shift the body right to make room for the longer length.
+        (p + lenPos + 1 + extra).update(from: p + lenPos + 1, count: len)
+        count += extra
         var v = UInt64(len)
         var i = lenPos
         while v >= 0x80 {
-            buf[i] = UInt8(truncatingIfNeeded: v) | 0x80
+            p[i] = UInt8(truncatingIfNeeded: v) | 0x80
             v >>= 7
             i += 1
         }
-        buf[i] = UInt8(truncatingIfNeeded: v)
+        p[i] = UInt8(truncatingIfNeeded: v)
     }
 }
