@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "otel-sidecar", targets: ["otel-sidecar"]),
+        .executable(name: "otel-sidecar-loadgen", targets: ["otel-sidecar-loadgen"]),
         .library(name: "SidecarModel", targets: ["SidecarModel"]),
         .library(name: "OTLPWire", targets: ["OTLPWire"]),
         .library(name: "EventProtocol", targets: ["EventProtocol"]),
@@ -105,6 +106,22 @@ let package = Package(
                 "SidecarRuntime", "SidecarConfig", "Redaction", "MetricStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 log, lifecycle,
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `otel-sidecar-loadgen` (issue #8): load generator, event-socket write latency, counting OTLP sink.
+        .executableTarget(
+            name: "otel-sidecar-loadgen",
+            dependencies: [
+                "SidecarModel", "OTLPWire", "CZlib",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             swiftSettings: strictSettings
         ),
