@@ -1,5 +1,7 @@
 # otel-sidecar — `make help` lists the targets.
 SHELL := /bin/bash
+# A failing command in a pipe (`bench | tee`) fails the target.
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
 
 SWIFT        ?= swift
@@ -41,12 +43,14 @@ test: venv ## Build everything and run all tests (Swift, then Python)
 bench: venv ## Run the benchmarks (release build) and write $(BENCH_OUT)/report.md and report.json
 	$(SWIFT) build -c release --static-swift-stdlib --product otel-sidecar-bench
 	$(SWIFT) build -c release --static-swift-stdlib --product otel-sidecar
+	$(SWIFT) build -c release --static-swift-stdlib --product otel-sidecar-loadgen
 	@mkdir -p $(BENCH_OUT)
 	./.build/release/otel-sidecar-bench --json $(BENCH_OUT)/report.json | tee $(BENCH_OUT)/report.md
 	$(VENV_PY) Tests/Benchmarks/instructions.py --bench .build/release/otel-sidecar-bench --json $(BENCH_OUT)/instructions.json \
 		| tee -a $(BENCH_OUT)/report.md
 	$(VENV_PY) Tests/Benchmarks/ingest_bench.py --sidecar .build/release/otel-sidecar --json $(BENCH_OUT)/ingest.json \
 		| tee -a $(BENCH_OUT)/report.md
+	$(VENV_PY) Tests/Benchmarks/suite.py --sidecar .build/release/otel-sidecar --loadgen .build/release/otel-sidecar-loadgen --json $(BENCH_OUT)/suite.json | tee -a $(BENCH_OUT)/report.md
 
 fuzz: ## Run each libFuzzer target for FUZZ_SECONDS (default 600) from the golden corpora
 	cd Tests/Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
