@@ -40,11 +40,7 @@ extension MetricStoreConfig {
 extension SpanMetricsConfig {
     /// From `processors.span_metrics`.
     public init(_ s: SidecarConfiguration.SpanMetricsSettings) {
-        self.init(
-            enabled: s.enabled, namespace: s.namespace,
-            dimensions: s.dimensions.map { Dimension($0.name, default: $0.defaultValue) },
-            durationBuckets: s.durationBuckets, allowHighCardinality: s.allowHighCardinality,
-            attributeSums: s.attributeSums.map { AttributeSum(attribute: $0.attribute, by: $0.by, name: $0.name, unit: $0.unit, description: $0.description) }
-        )
+        self.init(enabled: s.enabled, namespace: s.namespace, dimensions: s.dimensions, durationBuckets: s.durationBuckets,
+                  allowHighCardinality: s.allowHighCardinality, attributeSums: s.attributeSums)
     }
 }

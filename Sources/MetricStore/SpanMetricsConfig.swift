@@ -1,3 +1,5 @@
+import SidecarConfig
+
 /// Settings of the span-derived (RED) metrics. Every property names its proposed YAML key (under
 /// `processors.span_metrics:`) and its default; `SpanMetricsConfig.default` is the one place they live.
 public struct SpanMetricsConfig: Sendable, Equatable {
@@ -18,38 +20,14 @@ public struct SpanMetricsConfig: Sendable, Equatable {
     /// `attribute_sums`, default the GenAI token counts by model: counters summing a numeric span attribute.
     public var attributeSums: [AttributeSum]
 
-    public struct Dimension: Sendable, Equatable {
-        /// `name`: the attribute key.
-        public var name: String
-        /// `default`: the label value when the attribute is absent; nil leaves the label out.
-        public var defaultValue: String?
+    /// `dimensions[]`: `name` (the attribute key) and `default` (the label value when absent; nil leaves
+    /// the label out). The configuration's type, used as it is.
+    public typealias Dimension = SidecarConfiguration.SpanMetricsSettings.Dimension
 
-        public init(_ name: String, default defaultValue: String? = nil) {
-            self.name = name
-            self.defaultValue = defaultValue
-        }
-    }
-
-    public struct AttributeSum: Sendable, Equatable {
-        /// `attribute`: the numeric span attribute to add up (int or double; others are ignored and counted).
-        public var attribute: String
-        /// `by`: the attribute keys to group by, besides `service.name`.
-        public var by: [String]
-        /// `name`, default `<namespace>.<attribute>`: the counter's OTel name.
-        public var name: String?
-        /// `unit`, default `""`.
-        public var unit: String
-        /// `description`, default "Sum of the span attribute <attribute>."
-        public var description: String?
-
-        public init(attribute: String, by: [String] = [], name: String? = nil, unit: String = "", description: String? = nil) {
-            self.attribute = attribute
-            self.by = by
-            self.name = name
-            self.unit = unit
-            self.description = description
-        }
-    }
+    /// `attribute_sums[]`: `attribute` (the numeric span attribute to add up; other types are ignored and
+    /// counted), `by` (grouping keys besides `service.name`), `name` (default `<namespace>.<attribute>`),
+    /// `unit`, `description`. The configuration's type, used as it is.
+    public typealias AttributeSum = SidecarConfiguration.SpanMetricsSettings.AttributeSum
 
     public init(
         enabled: Bool = true, namespace: String = "traces.span.metrics",
@@ -164,4 +142,11 @@ public struct SpanMetricsConfig: Sendable, Equatable {
 public struct SpanMetricsConfigError: Error, Sendable, CustomStringConvertible {
     public var problems: [ConfigProblem]
     public var description: String { problems.map(\.description).joined(separator: "; ") }
+}
+
+extension SidecarConfiguration.SpanMetricsSettings.Dimension {
+    /// `Dimension("mcp.tool.name")`, `Dimension("tenant", default: "none")`.
+    public init(_ name: String, default defaultValue: String? = nil) {
+        self.init(name: name, defaultValue: defaultValue)
+    }
 }
