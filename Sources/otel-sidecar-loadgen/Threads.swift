@@ -20,7 +20,13 @@ func runOnThreads<R: Sendable>(_ n: Int, _ body: @escaping @Sendable (Int) -> R)
                 job.run()
                 return nil
             }, ctx)
-            precondition(rc == 0, "pthread_create failed: \(rc)")
+            if rc != 0 {
+                // No thread to be had (a resource limit): run this one's work here instead of failing the run.
+                let note = "otel-sidecar-loadgen: pthread_create failed (\(rc)); running worker \(i) inline\n"
+                _ = note.withCString { write(2, $0, strlen($0)) }
+                Unmanaged<ThreadJob>.fromOpaque(ctx).takeRetainedValue().run()
+                continue
+            }
             pthread_detach(tid)
         }
     }
