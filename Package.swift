@@ -52,7 +52,7 @@ let package = Package(
         // Processors: PII redaction (PCRE2), sampling, limits. No NIO.
         .target(name: "Redaction", dependencies: ["SidecarModel", "Pipeline", "SidecarConfig", "CPCRE2"], swiftSettings: strictSettings),
         // Metric aggregation, span-derived RED metrics, Prometheus exposition. No NIO.
-        .target(name: "MetricStore", dependencies: ["SidecarModel", "Pipeline", "EventProtocol", "SidecarConfig"], swiftSettings: strictSettings),
+        .target(name: "MetricStore", dependencies: ["SidecarModel", "OTLPWire", "Pipeline", "EventProtocol", "SidecarConfig"], swiftSettings: strictSettings),
         // Per-exporter delivery: bounded queue, batcher, disk spill, retry, circuit breaker. No NIO.
         .target(
             name: "Delivery",

@@ -1,3 +1,4 @@
+import OTLPWire
 import SidecarModel
 
 /// The OTel → Prometheus translation of names, units and label values
@@ -173,24 +174,7 @@ public enum PrometheusNaming {
     }
 
     private static func appendJSONString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        out += JSONWriter.quoted(s)
     }
 
     private static func base64(_ bytes: [UInt8]) -> String {

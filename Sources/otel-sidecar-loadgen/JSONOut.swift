@@ -1,3 +1,5 @@
+import OTLPWire
+
 /// A tiny JSON writer for reports and `/stats` (no Foundation).
 indirect enum JSONValue: Sendable {
     case object([(String, JSONValue)])
@@ -56,23 +58,6 @@ indirect enum JSONValue: Sendable {
     }
 
     static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
+        out += JSONWriter.quoted(s)
     }
 }

@@ -150,6 +150,13 @@ public struct JSONWriter {
 
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// `s` as a JSON string literal, quoted and escaped (for callers building JSON as text).
+    public static func quoted(_ s: String) -> String {
+        var w = JSONWriter(capacity: s.utf8.count + 2)
+        w.rawString(s)
+        return String(decoding: w.buf, as: UTF8.self)
+    }
+
     mutating func rawString(_ s: String) {
         buf.append(UInt8(ascii: "\""))
         var s = s
