@@ -29,18 +29,10 @@ extension MetricStoreConfig {
         if config.metrics.exportInterval < .zero {
             issues.append(ConfigIssue(keyPath: "metrics.export_interval", message: "must not be negative (0s turns the export off)"))
         }
-        let span = SpanMetricsConfig(config.processors.spanMetrics)
+        let span = config.processors.spanMetrics
         if span.enabled {
             for p in span.validate() { issues.append(ConfigIssue(keyPath: "processors.span_metrics." + p.keyPath, message: p.message)) }
         }
         return issues
-    }
-}
-
-extension SpanMetricsConfig {
-    /// From `processors.span_metrics`.
-    public init(_ s: SidecarConfiguration.SpanMetricsSettings) {
-        self.init(enabled: s.enabled, namespace: s.namespace, dimensions: s.dimensions, durationBuckets: s.durationBuckets,
-                  allowHighCardinality: s.allowHighCardinality, attributeSums: s.attributeSums)
     }
 }

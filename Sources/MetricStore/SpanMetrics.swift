@@ -1,4 +1,5 @@
 import Pipeline
+import SidecarConfig
 import SidecarModel
 
 /// RED metrics from spans, like the Collector's spanmetrics connector: per service, span name, kind, status

@@ -1,54 +1,11 @@
 import SidecarConfig
 
-/// Settings of the span-derived (RED) metrics. Every property names its proposed YAML key (under
-/// `processors.span_metrics:`) and its default; `SpanMetricsConfig.default` is the one place they live.
-public struct SpanMetricsConfig: Sendable, Equatable {
-    /// `enabled`, default `true`.
-    public var enabled: Bool
-    /// `namespace`, default `traces.span.metrics` (the Collector's spanmetrics connector's): the metrics are
-    /// `<namespace>.calls` (counter) and `<namespace>.duration` (histogram, seconds), exposed as
-    /// `traces_span_metrics_calls_total` and `traces_span_metrics_duration_seconds`.
-    public var namespace: String
-    /// `dimensions`, default `mcp.method.name`, `mcp.tool.name`, `server.address`: attributes added as
-    /// labels, looked up on the span, then on its resource; left out when absent and without a default.
-    public var dimensions: [Dimension]
-    /// `duration_buckets`, default 5 ms … 120 s: explicit bounds of the duration histogram, in seconds.
-    public var durationBuckets: [Double]
-    /// `allow_high_cardinality`, default none: keys that `isHighCardinality` refuses but the operator
-    /// accepts as dimensions anyway (at their own risk: each value is a series, up to the cardinality limit).
-    public var allowHighCardinality: [String]
-    /// `attribute_sums`, default the GenAI token counts by model: counters summing a numeric span attribute.
-    public var attributeSums: [AttributeSum]
+/// Settings of the span-derived (RED) metrics: the configuration's `processors.span_metrics` section
+/// itself (`SidecarConfiguration.SpanMetricsSettings`, where the keys and defaults are documented). This
+/// extension adds what the metric store needs: the metric names and validation.
+public typealias SpanMetricsConfig = SidecarConfiguration.SpanMetricsSettings
 
-    /// `dimensions[]`: `name` (the attribute key) and `default` (the label value when absent; nil leaves
-    /// the label out). The configuration's type, used as it is.
-    public typealias Dimension = SidecarConfiguration.SpanMetricsSettings.Dimension
-
-    /// `attribute_sums[]`: `attribute` (the numeric span attribute to add up; other types are ignored and
-    /// counted), `by` (grouping keys besides `service.name`), `name` (default `<namespace>.<attribute>`),
-    /// `unit`, `description`. The configuration's type, used as it is.
-    public typealias AttributeSum = SidecarConfiguration.SpanMetricsSettings.AttributeSum
-
-    public init(
-        enabled: Bool = true, namespace: String = "traces.span.metrics",
-        dimensions: [Dimension] = [Dimension("mcp.method.name"), Dimension("mcp.tool.name"), Dimension("server.address")],
-        durationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
-        allowHighCardinality: [String] = [],
-        attributeSums: [AttributeSum] = [
-            AttributeSum(attribute: "gen_ai.usage.input_tokens", by: ["gen_ai.request.model"], unit: "{token}"),
-            AttributeSum(attribute: "gen_ai.usage.output_tokens", by: ["gen_ai.request.model"], unit: "{token}"),
-        ]
-    ) {
-        self.enabled = enabled
-        self.namespace = namespace
-        self.dimensions = dimensions
-        self.durationBuckets = durationBuckets
-        self.allowHighCardinality = allowHighCardinality
-        self.attributeSums = attributeSums
-    }
-
-    public static let `default` = SpanMetricsConfig()
-
+extension SidecarConfiguration.SpanMetricsSettings {
     /// The labels every calls and duration series has.
     public static let builtInKeys = ["service.name", "span.name", "span.kind", "status.code"]
 

@@ -90,7 +90,7 @@ public struct SidecarApp: Sendable {
         }
         let spanMetrics: SpanMetrics
         do {
-            spanMetrics = try SpanMetrics(config: SpanMetricsConfig(config.processors.spanMetrics), counters: counters)
+            spanMetrics = try SpanMetrics(config: config.processors.spanMetrics, counters: counters)
         } catch {
             throw StartupError(description: "processors.span_metrics: \(error)")
         }

@@ -6,7 +6,6 @@ import Testing
 @Suite struct SettingsTests {
     @Test func yamlDefaultsAreTheStoreDefaults() {
         #expect(MetricStoreConfig(SidecarConfiguration.MetricsSettings.default) == MetricStoreConfig.default)
-        #expect(SpanMetricsConfig(SidecarConfiguration.SpanMetricsSettings.default) == SpanMetricsConfig.default)
     }
 
     @Test func checkNamesEveryProblemWithItsFullKeyPath() {
