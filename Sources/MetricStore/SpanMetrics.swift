@@ -208,9 +208,12 @@ public struct SpanMetrics: Sendable {
         return labels
     }
 
+    /// Random per process, so crafted label values cannot line up a batch's label sets on one chain.
+    private static let hashSeed = UInt64.random(in: 1...UInt64.max)
+
     /// A hash of what `makeLabels(span, …)` would hold, without building it.
     private func hashLabels(_ span: Span, service: AttributeValue, resourceDimensions: [AttributeValue?]) -> Int {
-        var h = FastHash()
+        var h = WordHash(seed: Self.hashSeed)
         h.add(service)
         h.add(span.name)
         h.add(Self.kindName(span.kind))  // names, not codes: unknown codes share a name
@@ -225,7 +228,7 @@ public struct SpanMetrics: Sendable {
                 h.add(word: 0xA85E7)  // absent: the label is left out
             }
         }
-        return Int(truncatingIfNeeded: h.value)
+        return Int(truncatingIfNeeded: h.finalized)
     }
 
     /// Whether `makeLabels(span, …)` would equal `labels`, without building it.

@@ -13,8 +13,10 @@ import Darwin
 ///
 /// Used for what the redaction rules decided about strings seen before: clean values
 /// (`CleanStringCache`) and key-rule decisions (`KeyDecisionCache`).
-final class BytesTable {
+class BytesTable {
     let slotCount: Int
+    /// `slotCount - 1`: slot counts are powers of two, so a slot is a mask, not a division.
+    private let mask: Int
     /// Longer strings are not stored (rarely repeated, costly to compare).
     let maxLength: Int
 
@@ -25,15 +27,19 @@ final class BytesTable {
     private let values: UnsafeMutablePointer<UInt8>
 
     init(slotCount: Int, maxLength: Int) {
-        self.slotCount = slotCount
+        // A power of two (rounded up), so that a slot is a mask.
+        var count = 1
+        while count < slotCount { count <<= 1 }
+        self.slotCount = count
+        mask = count - 1
         self.maxLength = maxLength
-        storage = .allocate(capacity: slotCount * maxLength)
-        lengths = .allocate(capacity: slotCount)
-        tags = .allocate(capacity: slotCount)
-        values = .allocate(capacity: slotCount)
-        lengths.initialize(repeating: 0, count: slotCount)
-        tags.initialize(repeating: 0, count: slotCount)
-        values.initialize(repeating: 0, count: slotCount)
+        storage = .allocate(capacity: count * maxLength)
+        lengths = .allocate(capacity: count)
+        tags = .allocate(capacity: count)
+        values = .allocate(capacity: count)
+        lengths.initialize(repeating: 0, count: count)
+        tags.initialize(repeating: 0, count: count)
+        values.initialize(repeating: 0, count: count)
     }
 
     deinit {
@@ -43,8 +49,11 @@ final class BytesTable {
         values.deallocate()
     }
 
+    /// From three words of the string (first, middle, last) and its length: strings up to `maxLength`
+    /// bytes are looked up for every attribute value, so the slot hash does not read them whole (a
+    /// collision costs a comparison, never a wrong answer).
     @inline(__always)
-    func slot(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8) -> Int {
+    final func slot(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8) -> Int {
         let n = bytes.count
         var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(tag)
         let base = UnsafeRawPointer(bytes.baseAddress!)
@@ -58,12 +67,12 @@ final class BytesTable {
         // The multiplications above carry a byte's influence only upwards, so the slot comes from the high
         // half of a final mix (bytes at the end of a string move the high bits only).
         let mixed = (h ^ (h >> 31)) &* 0x9E37_79B9_7F4A_7C15
-        return Int(truncatingIfNeeded: mixed >> 32) % slotCount
+        return Int(truncatingIfNeeded: mixed >> 32) & mask
     }
 
     /// The value stored for `bytes` (1...maxLength long) and `tag`, or nil.
     @inline(__always)
-    func value(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8) -> UInt8? {
+    final func value(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8) -> UInt8? {
         let i = slot(bytes, tag: tag)
         guard Int(lengths[i]) == bytes.count, tags[i] == tag,
               memcmp(storage + i * maxLength, bytes.baseAddress!, bytes.count) == 0 else { return nil }
@@ -72,7 +81,7 @@ final class BytesTable {
 
     /// Stores `value` for `bytes` (1...maxLength long) and `tag`.
     @inline(__always)
-    func store(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8, value: UInt8) {
+    final func store(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8, value: UInt8) {
         let i = slot(bytes, tag: tag)
         (storage + i * maxLength).update(from: bytes.baseAddress!, count: bytes.count)
         lengths[i] = UInt16(bytes.count)
@@ -84,26 +93,27 @@ final class BytesTable {
 /// Strings a rule plan has already found clean. Telemetry repeats itself: span names, methods, tool names,
 /// hosts and versions recur in every span. A string that ran through a scope's rules without a change, and
 /// without any key-dependent rule being a candidate, gives the same result every time.
-struct CleanStringCache {
+final class CleanStringCache: BytesTable {
     static let maxLength = 128
-    let table = BytesTable(slotCount: 512, maxLength: maxLength)
+
+    init() { super.init(slotCount: 512, maxLength: Self.maxLength) }
 
     /// `bytes` is 1...maxLength long.
     func contains(_ bytes: UnsafeBufferPointer<UInt8>, scope: Int) -> Bool {
-        table.value(bytes, tag: UInt8(truncatingIfNeeded: scope)) != nil
+        value(bytes, tag: UInt8(truncatingIfNeeded: scope)) != nil
     }
 
     /// `bytes` is 1...maxLength long.
     func insert(_ bytes: UnsafeBufferPointer<UInt8>, scope: Int) {
-        table.store(bytes, tag: UInt8(truncatingIfNeeded: scope), value: 1)
+        store(bytes, tag: UInt8(truncatingIfNeeded: scope), value: 1)
     }
 }
 
 /// The key rules' decisions (`blocked_keys` matched, `allowed_keys` matched) for keys seen before. Attribute
 /// keys repeat in every span and the word matching of key patterns costs hundreds of instructions per key.
 /// A scratch belongs to one `Redactor`, so to one set of rules.
-struct KeyDecisionCache {
-    let table = BytesTable(slotCount: 256, maxLength: 64)
+final class KeyDecisionCache: BytesTable {
+    init() { super.init(slotCount: 256, maxLength: 64) }
 
     struct Decision: OptionSet {
         let rawValue: UInt8
@@ -116,10 +126,10 @@ struct KeyDecisionCache {
     func decision(_ key: String, _ decide: (UnsafeBufferPointer<UInt8>) -> Decision) -> Decision {
         var key = key
         return key.withUTF8 { bytes in
-            guard bytes.count > 0, bytes.count <= table.maxLength else { return decide(bytes) }
-            if let v = table.value(bytes, tag: 0) { return Decision(rawValue: v) }
+            guard bytes.count > 0, bytes.count <= maxLength else { return decide(bytes) }
+            if let v = value(bytes, tag: 0) { return Decision(rawValue: v) }
             let d = decide(bytes)
-            table.store(bytes, tag: 0, value: d.rawValue)
+            store(bytes, tag: 0, value: d.rawValue)
             return d
         }
     }

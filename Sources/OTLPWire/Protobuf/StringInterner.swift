@@ -1,3 +1,5 @@
+import SidecarModel
+
 /// Strings of one decode, shared when their bytes repeat.
 ///
 /// Telemetry repeats itself: the same attribute keys, span names, hosts and tool names come in every span
@@ -47,18 +49,6 @@ final class StringInterner {
 
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-        let raw = UnsafeRawPointer(p)
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
-        var i = 0
-        while i + 8 <= n {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 29
-            i += 8
-        }
-        if i < n {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
-            h ^= h >> 32
-        }
-        return h | 1  // 0 marks an empty slot
+        WordHash.hash(UnsafeRawBufferPointer(start: p, count: n)) | 1  // 0 marks an empty slot
     }
 }
